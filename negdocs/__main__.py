@@ -1,0 +1,3 @@
+from negdocs.cli import main
+
+main()

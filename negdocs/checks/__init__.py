@@ -1,0 +1,78 @@
+"""The negotiation linter: one small function per warning rule, in a registry.
+
+A rule is ``fn(deal, analysis) -> iterable of (location, message)``; the location is the
+path of the field that causes the finding, so it reports that field's line. Register a
+rule with :func:`rule`; ``negdocs rules`` lists the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from negdocs.analysis import Analysis, analyse
+from negdocs.errors import Problem
+from negdocs.loader import Source
+from negdocs.model import Deal
+
+Finding = tuple[tuple, str]
+RuleFn = Callable[[Deal, Analysis], Iterable[Finding]]
+
+ERRORS = {
+    "yaml": "the file cannot be read as YAML (syntax, encoding, tags, duplicate keys, limits)",
+    "schema": "types, enum values, unknown or missing keys",
+    "reference": "a reference to evidence, an issue, a deadline or an escalation step does not resolve",
+    "duplicate-id": "an id is used twice, in a file or across the project",
+    "issue-order": "open, target, floor and walk_away are out of order for the issue's `better` direction",
+    "script": "a script's slots are missing, unknown, or need data the file lacks",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    summary: str
+    fn: RuleFn
+    severity: str = "warning"
+
+
+WARNINGS: dict[str, Rule] = {}
+
+
+def rule(name: str, summary: str) -> Callable[[RuleFn], RuleFn]:
+    def register(fn: RuleFn) -> RuleFn:
+        WARNINGS[name] = Rule(name, summary, fn)
+        return fn
+
+    return register
+
+
+def run(source: Source, deal: Deal, analysis: Analysis | None = None, ignore: Iterable[str] = (),
+        strict: bool = False) -> list[Problem]:
+    """Run every warning rule not ignored by the deal or the project."""
+    analysis = analysis or analyse(deal)
+    silenced = set(ignore) | set(deal.checks.ignore if deal.checks else ())
+    severity = "error" if strict else "warning"
+    found = []
+    for name, entry in WARNINGS.items():
+        if name in silenced:
+            continue
+        for loc, message in entry.fn(deal, analysis):
+            where = _dotted(loc)
+            found.append(Problem(source.display, source.line(loc), f"{where}: {message}" if where else message, name, severity))
+    return found
+
+
+def _dotted(loc) -> str:
+    from negdocs.validate import dotted
+
+    return dotted(loc)
+
+
+# Importing the rule modules fills the registry, in the order of FORMAT.md's table.
+from negdocs.checks import preparation, conduct, fit, numbers  # noqa: E402,F401
+
+ORDER = ("anchor-without-basis", "concession-without-get", "deadline-without-evidence", "price-only", "face-threat",
+         "timing", "batna-without-evidence", "relationship-over-gain", "perceived-power", "face-culture", "no-zopa",
+         "meso-breaks-walk-away", "meso-unbalanced", "walk-away-below-batna")
+WARNINGS = {name: WARNINGS[name] for name in ORDER}

@@ -1,0 +1,136 @@
+"""The command line: parse, call one function, report. Exit 1 for problems in the input,
+2 for wrong usage; anything else escaping is a bug and keeps its traceback."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from negdocs import __version__
+from negdocs.errors import NegdocsError
+
+PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+
+
+def reports_problems(fn):
+    """Print a NegdocsError's problems to stderr and exit with its code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except NegdocsError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem) if problem.line else f"{problem.path}: {problem.severity} {problem.rule}: {problem.message}",
+                           err=True)
+            usage = all(p.rule == "usage" for p in exc.problems)
+            errors = sum(p.is_error for p in exc.problems)
+            click.echo(f"negdocs: {errors} error{'s' * (errors != 1)}; nothing was written", err=True)
+            sys.exit(2 if usage else exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="negdocs")
+def cli():
+    """negdocs: negotiation playbooks from YAML deal plans.
+
+    Deal files live in playbooks/ (any depth). `negdocs check` lints them,
+    `negdocs build` renders the HTML site and one PDF per deal into build/.
+    """
+
+
+@cli.command()
+@PATHS
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: build/).")
+@click.option("--no-pdf", is_flag=True, help="Write the HTML site only.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="PDF worker processes (default: usable cores).")
+@click.option("--edition", type=click.Choice(["internal", "proposal", "all"]), default="internal", show_default=True,
+              help="internal: the full playbook; proposal: the counterparty edition in DIR/proposal/; all: both.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@reports_problems
+def build(paths, out, no_pdf, jobs, edition, strict):
+    """Validate, check and render PATHS (default: playbooks/) into --out."""
+    from negdocs.build import build as run_build
+
+    result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict,
+                       report=lambda m: click.echo(m, err=True))
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    deals = sum(1 for f in result.files if f.endswith(".html") and not f.endswith("index.html"))
+    pdfs = sum(1 for f in result.files if f.endswith(".pdf"))
+    click.echo(f"negdocs: built {deals} playbook{'s' * (deals != 1)} ({pdfs} PDF) into {_shown(result.out)}")
+
+
+@cli.command()
+@PATHS
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="text: file:line: severity rule: message; json: a list of objects; "
+              "github: workflow commands for inline annotations; sarif: SARIF 2.1.0.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@reports_problems
+def check(paths, fmt, strict):
+    """Validate and lint PATHS (default: playbooks/) without writing anything.
+
+    Exit code 1 when any error remains, else 0.
+    """
+    from negdocs.build import check as run_check
+
+    from negdocs.report import render
+
+    problems = run_check(paths, strict=strict)
+    click.echo(render(problems, fmt), nl=False)
+    if any(p.is_error for p in problems):
+        sys.exit(1)
+
+
+@cli.command()
+def schema():
+    """Print the JSON Schema of the deal format (for editors and CI)."""
+    from negdocs.schema import schema_json
+
+    click.echo(schema_json(), nl=False)
+
+
+@cli.command()
+@click.argument("name", required=False)
+def rules(name):
+    """List every check rule, or explain rule NAME."""
+    from negdocs.checks import ERRORS, WARNINGS
+    from negdocs.strategy import load_packs
+
+    if name is None:
+        width = max(map(len, [*ERRORS, *WARNINGS]))
+        for rule, summary in ERRORS.items():
+            click.echo(f"{rule:<{width}}  error    {summary}")
+        for rule in WARNINGS.values():
+            click.echo(f"{rule.name:<{width}}  warning  {rule.summary}")
+        return
+    if name in ERRORS:
+        click.echo(f"{name} (error, cannot be ignored)\n\n{ERRORS[name]}.")
+        return
+    if name not in WARNINGS:
+        from negdocs.validate import suggest
+
+        raise click.BadParameter(f"unknown rule {name!r}{suggest(name, [*ERRORS, *WARNINGS])}", param_hint="NAME")
+    rule = WARNINGS[name]
+    click.echo(f"{rule.name} (warning; an error with --strict)\n\nFires when {rule.summary}.\n")
+    for pack in load_packs().values():
+        click.echo(f"Why it matters ({pack.name}): {pack.rationale[name]}\n")
+    click.echo(f"Silence it for one deal with `checks: {{ignore: [{name}]}}`, or for the project in negdocs.yaml.")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def main():
+    cli(prog_name="negdocs")

@@ -1,0 +1,11 @@
+"""Locale-independent date formatting, so output never depends on the machine."""
+
+import datetime as dt
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def long_date(value: dt.date | None) -> str:
+    """``2027-01-15`` -> ``15 January 2027``."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""

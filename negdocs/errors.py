@@ -1,0 +1,68 @@
+"""The one user-facing error type and the problems it carries.
+
+Foreign errors (YAML, pydantic, Jinja, WeasyPrint) are converted into :class:`Problem`
+where they happen; only the CLI prints them and picks the exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about the input: where, which rule, how bad, and what to change."""
+
+    path: str
+    line: int
+    message: str
+    rule: str = "schema"
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity} {self.rule}: {self.message}"
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        return {
+            "file": data["path"],
+            "line": data["line"],
+            "rule": data["rule"],
+            "severity": data["severity"],
+            "message": data["message"],
+        }
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class NegdocsError(Exception):
+    """Problems in the user's input: reported together, exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem("negdocs", 0, problems, rule="usage")]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = sorted(problems, key=_sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _sort_key(problem: Problem):
+    return (problem.path, problem.line, problem.rule, problem.message)
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Path as users see it: relative to the project root (or cwd) when inside it."""
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

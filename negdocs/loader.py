@@ -1,0 +1,241 @@
+"""YAML -> :class:`Source`: data plus a map from every value to its line.
+
+Only YAML's plain data types are built (mappings, sequences, strings, numbers, booleans,
+null and dates); any explicit tag outside those is an error, so ``!!python/...`` never
+runs. The document is built from the parser's event stream without recursion, which lets
+us cap nesting depth and alias expansion and reject duplicate keys at their line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from negdocs.errors import NegdocsError, Problem
+
+try:  # libyaml's C parser is an order of magnitude faster when present.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 100_000  # values built, counting every alias expansion
+
+_STD = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")}
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+
+Path_ = tuple  # a path into the data: keys and list indexes
+
+
+@dataclass
+class Source:
+    """One loaded deal file: its bytes' origin, the plain data and the line of every value."""
+
+    path: Path
+    display: str
+    data: dict
+    lines: dict[tuple, int] = field(default_factory=dict)
+    digest: str = ""
+
+    def line(self, loc: tuple) -> int:
+        """Line of the value at ``loc``, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return 1
+
+
+def read_source(path: Path, display: str) -> Source:
+    """Read and parse one deal file; raise :class:`NegdocsError` on any problem."""
+    import hashlib
+
+    def fail(line: int, message: str):
+        raise NegdocsError(Problem(display, line, message, rule="yaml"))
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            fail(1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")
+        raw = path.read_bytes()
+    except OSError as exc:
+        fail(1, f"cannot read file: {exc.strerror or exc}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fail(raw.count(b"\n", 0, exc.start) + 1, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")
+    data, lines = parse(text, display)
+    return Source(path, display, data, lines, hashlib.sha256(raw).hexdigest())
+
+
+def parse(text: str, display: str) -> tuple[dict, dict]:
+    """Parse one YAML document of plain data into ``(mapping, line map)``."""
+    builder = _Builder(display)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = " ".join(str(m) for m in (exc.context, exc.problem) if m)
+        source_lines = text.splitlines()
+        if 0 < line <= len(source_lines) and "\t" in source_lines[line - 1]:
+            message += " (a tab: YAML indents with spaces only)"
+        raise NegdocsError(Problem(display, line, message or "invalid YAML", rule="yaml")) from exc
+    except yaml.YAMLError as exc:
+        raise NegdocsError(Problem(display, 1, f"invalid YAML: {exc}", rule="yaml")) from exc
+    return builder.result()
+
+
+class _Builder:
+    """Turns parser events into Python data, iteratively, with limits."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.stack: list[list] = []  # frames: [container, path, pending_key, key_line, anchor, size, merges]
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.lines: dict[tuple, int] = {}
+        self.documents: list[Any] = []
+        self.nodes = 0
+
+    def fail(self, event, message: str):
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        raise NegdocsError(Problem(self.display, line, message, rule="yaml"))
+
+    def count(self, event, n: int):
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            self.fail(event, f"aliases expand to more than {MAX_NODES:,} values; simplify the anchors")
+
+    # -- events -------------------------------------------------------------------------
+    def feed(self, event):
+        if isinstance(event, ev.DocumentStartEvent) and self.documents:
+            self.fail(event, "more than one YAML document; a deal file holds exactly one")
+        if isinstance(event, (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentStartEvent, ev.DocumentEndEvent)):
+            return
+        if isinstance(event, ev.AliasEvent):
+            if event.anchor not in self.anchors:
+                self.fail(event, f"unknown alias *{event.anchor}")
+            value, size = self.anchors[event.anchor]
+            self.count(event, size)
+            self.add(event, value, size)
+        elif isinstance(event, ev.ScalarEvent):
+            self.count(event, 1)
+            value = self.scalar(event)
+            self.add(event, value, 1)
+        elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+            self.check_tag(event, "map" if isinstance(event, ev.MappingStartEvent) else "seq")
+            if len(self.stack) >= MAX_DEPTH:
+                self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
+            self.count(event, 1)
+            container: Any = {} if isinstance(event, ev.MappingStartEvent) else []
+            path = self.child_path()
+            self.lines.setdefault(path, event.start_mark.line + 1)
+            self.stack.append([container, path, _NOKEY, 0, event.anchor, 1, []])
+        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+            container, path, _k, _l, anchor, size, merges = self.stack.pop()
+            for merge in merges:  # '<<' keys never override explicit ones
+                for key, value in merge.items():
+                    container.setdefault(key, value)
+            if anchor is not None:
+                self.anchors[anchor] = (container, size)
+            self.add(event, container, size, register=False)
+
+    def check_tag(self, event, kind: str):
+        tag = event.tag
+        if tag in (None, "!", _STD + kind):
+            return
+        self.fail(event, f"tag {tag} is not allowed; deal files hold plain data only")
+
+    def scalar(self, event):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _ALLOWED_TAGS:
+            self.fail(event, f"tag {tag} is not allowed; deal files hold plain data only")
+        if tag == _STD + "merge":
+            return _MERGE
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            value = _constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            kind = "date (YYYY-MM-DD)" if tag == _STD + "timestamp" else tag.removeprefix(_STD)
+            self.fail(event, f"{event.value!r} is not a valid {kind}: {exc}")
+        finally:
+            _constructor.constructed_objects.clear()
+        if isinstance(value, dt.datetime):
+            self.fail(event, f"{event.value!r} is a date-time; dates are YYYY-MM-DD")
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        return value
+
+    def child_path(self) -> tuple:
+        if not self.stack:
+            return ()
+        container, path, key, *_ = self.stack[-1]
+        if isinstance(container, list):
+            return path + (len(container),)
+        return path + (key,) if key is not _NOKEY else path
+
+    def add(self, event, value, size: int, register: bool = True):
+        line = event.start_mark.line + 1
+        if not self.stack:
+            self.documents.append(value)
+            return
+        frame = self.stack[-1]
+        container, path, key, key_line = frame[0], frame[1], frame[2], frame[3]
+        frame[5] += size
+        if isinstance(container, list):
+            if register:
+                self.lines.setdefault(path + (len(container),), line)
+            container.append(value)
+            return
+        if key is _NOKEY:  # this value is a key
+            if isinstance(value, (dict, list)):
+                self.fail(event, "a mapping key must be a plain value")
+            if value is not _MERGE and value in container:
+                self.fail(event, f"duplicate key {value!r} (first at line {self.lines.get(path + (value,), '?')})")
+            frame[2], frame[3] = value, line
+            return
+        frame[2] = _NOKEY
+        if key is _MERGE:
+            merges = value if isinstance(value, list) else [value]
+            if not all(isinstance(m, dict) for m in merges):
+                self.fail(event, "'<<' merges mappings only")
+            frame[6].extend(merges)
+            return
+        self.lines[path + (key,)] = key_line
+        container[key] = value
+
+    def result(self) -> tuple[dict, dict]:
+        if not self.documents or self.documents[0] is None:
+            raise NegdocsError(Problem(self.display, 1, "file is empty; a deal file is a mapping with at least format, title and context", rule="yaml"))
+        data = self.documents[0]
+        if not isinstance(data, dict):
+            kind = "a list" if isinstance(data, list) else "a single value"
+            raise NegdocsError(Problem(self.display, 1, f"the file holds {kind}; a deal file is a mapping (key: value lines)", rule="yaml"))
+        return data, self.lines
+
+
+class _Marker:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+_NOKEY = _Marker("<no key>")
+_MERGE = _Marker("<<")

@@ -1,0 +1,159 @@
+"""HTML -> PDF with WeasyPrint: the only module that imports it.
+
+WeasyPrint gets a URL fetcher that reads files inside the project only and never the
+network; what it refuses is reported. PDFs are rendered in worker processes started once
+per build, each importing WeasyPrint once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One document to print."""
+
+    key: str  # the output name, e.g. "acme.pdf"
+    html: str
+    root: str  # files under this folder may be read; nothing else
+    label: str  # names the deal in messages
+
+
+@dataclass
+class PdfResult:
+    key: str
+    data: bytes = b""
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def _fetcher_class():
+    from weasyprint import URLFetcher
+
+    class ProjectFetcher(URLFetcher):
+        """Serves ``file:`` URLs inside the project; refuses everything else."""
+
+        def __init__(self, root: str, refused: list[str]):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.root = Path(root).resolve()
+            self.refused = refused
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_relative_to(self.root) and path.is_file():
+                    from weasyprint.urls import URLFetcherResponse
+
+                    return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            self.refused.append(url if len(url) < 120 else url[:117] + "...")
+            raise ValueError(f"negdocs does not fetch {url[:80]}")
+
+    return ProjectFetcher
+
+
+TIMEOUT = int(os.environ.get("NEGDOCS_PDF_TIMEOUT", "120"))  # seconds per document
+MEMORY = int(os.environ.get("NEGDOCS_PDF_MEMORY_MB", "2048"))  # address space per worker
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout
+
+
+def render(job: PdfJob) -> PdfResult:
+    """Print one HTML document within the time limit; never raises for problems in the document."""
+    import signal
+
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(TIMEOUT)
+    try:
+        return _render(job)
+    except _Timeout:
+        return PdfResult(job.key, error=f"stopped after {TIMEOUT} s (NEGDOCS_PDF_TIMEOUT); simplify {job.label} or raise the limit")
+    except MemoryError:
+        return PdfResult(job.key, error=f"ran out of memory ({MEMORY} MB, NEGDOCS_PDF_MEMORY_MB) rendering {job.label}")
+    finally:
+        signal.alarm(0)
+
+
+def _render(job: PdfJob) -> PdfResult:
+    import weasyprint
+
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    refused: list[str] = []
+    try:
+        fetcher = _fetcher_class()(job.root, refused)
+        document = weasyprint.HTML(string=job.html, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher)
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode(),
+                                  custom_metadata=True)
+    except (_Timeout, MemoryError):
+        raise
+    except Exception as exc:  # WeasyPrint's own failures are reported per document
+        return PdfResult(job.key, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        logger.removeHandler(handler)
+    warnings = [f"refused to fetch {url}" for url in refused]
+    warnings += [m for m in handler.messages if not m.startswith(("Failed to load", "Error fetching", "Failed to fetch"))
+                 or not refused]
+    return PdfResult(job.key, data, warnings)
+
+
+def _init_worker():
+    import resource
+
+    limit = MEMORY * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import weasyprint  # noqa: F401  (import once per worker)
+
+
+def render_all(jobs: list[PdfJob], workers: int) -> list[PdfResult]:
+    """Print every job in worker processes started once for the whole build.
+
+    Workers run under a memory limit and each document under a time limit, so a document
+    that runs away fails with a message naming it instead of taking the machine down.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not jobs:
+        return []
+    results = []
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), initializer=_init_worker) as pool:
+        futures = [pool.submit(render, job) for job in jobs]
+        for job, future in zip(jobs, futures):
+            try:
+                results.append(future.result())
+            except BrokenProcessPool:
+                results.append(PdfResult(job.key, error=f"the PDF worker died while rendering {job.label} "
+                                                        "(out of memory or killed)"))
+    return results
+
+
+def available() -> str | None:
+    """None when WeasyPrint and its system libraries load; otherwise what is missing."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        return (f"WeasyPrint cannot load its system libraries ({exc}); on Debian or Ubuntu run: "
+                "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0")
+    return None

@@ -1,0 +1,79 @@
+"""The Jinja environment: project ``templates/`` first, then the built-in ones.
+
+Autoescape is on for every template and undefined names are errors, so a typo in a
+template fails the build at its line instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jinja2
+
+from negdocs import markdown
+from negdocs.dates import long_date
+from negdocs.errors import NegdocsError, Problem, display_path
+from negdocs.money import format_number, format_value
+
+
+def builtin_templates() -> Path:
+    """``negdocs/templates`` in a wheel; the repository's ``templates/`` in a checkout."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+class Renderer:
+    """Compiles each template once and renders pages to strings."""
+
+    def __init__(self, project_templates: Path | None = None, root: Path | None = None):
+        builtin = jinja2.FileSystemLoader(builtin_templates())
+        loaders: list[jinja2.BaseLoader] = []
+        if project_templates is not None and project_templates.is_dir():
+            loaders.append(jinja2.FileSystemLoader(project_templates))
+        # "builtin/<name>" always reaches the shipped template, so an override can extend it.
+        loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
+        self.root = root
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,
+        )
+        self.env.filters.update(
+            md=markdown.render, md_inline=markdown.render_inline, date=long_date, number=format_number,
+            value=format_value, slug=_slug,
+        )
+
+    def render(self, name: str, **context) -> str:
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise NegdocsError(Problem(self._where(exc.filename, name), exc.lineno or 1, exc.message or "syntax error", "template")) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise NegdocsError(Problem(name, 1, f"template {exc.name!r} not found", "template")) from exc
+        except jinja2.TemplateError as exc:
+            filename, line = _template_frame(exc.__traceback__, name)
+            raise NegdocsError(Problem(self._where(filename, name), line, exc.message or str(exc), "template")) from exc
+
+    def _where(self, filename: str | None, name: str) -> str:
+        return display_path(Path(filename), self.root) if filename else name
+
+
+def _template_frame(tb, name: str) -> tuple[str | None, int]:
+    """Innermost traceback frame that belongs to a template (Jinja rewrites them so)."""
+    found: tuple[str | None, int] = (None, 1)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".css", ".svg", ".txt", ".j2")) and filename not in sys.modules:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _slug(text: str) -> str:
+    out = "".join(c if c.isalnum() else "-" for c in str(text).lower())
+    return "-".join(filter(None, out.split("-")))

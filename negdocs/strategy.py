@@ -1,0 +1,247 @@
+"""Strategy packs: negotiation guidance as data.
+
+The packs negdocs ships live in ``negdocs/strategies/<id>.yaml``; a project adds or
+overrides one with ``strategies/<id>.yaml`` next to its ``playbooks/``. A pack is validated
+as strictly as a deal, so a template can rely on every section being there.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from negdocs.errors import NegdocsError, Problem, display_path
+from negdocs.loader import read_source
+from negdocs.model import CONTEXTS, SCRIPT_TEMPLATES
+
+BUILTIN_DIR = Path(__file__).parent / "strategies"
+STEPS = ("setup", "first-move", "midgame", "close", "implementation")
+PREPARATION = ("batna", "reservation", "issues", "tradeables", "counterparty", "evidence")
+CULTURES = ("direct", "indirect", "high-power-distance")
+PLACEHOLDERS = {
+    "floor": ("issue", "floor", "basis", "ask", "give"),
+    "deadline": ("date", "what", "why"),
+    "governance": ("term", "verification", "alternative"),
+    "contingency": ("risk", "remedy"),
+    "escalation": ("step", "by"),
+}
+DO_NOT_USE_RULES = ("relationship-over-gain", "perceived-power", "face-culture")
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Named(_Part):
+    name: str
+    text: str
+    cite: str | None = None
+
+
+class Titled(_Part):
+    title: str
+    text: str
+    examples: list[str] = []
+
+
+class Step(_Part):
+    title: str
+    do: str
+    principle: str
+    cite: str | None = None
+
+
+class Line(_Part):
+    speaker: str
+    line: str
+
+
+class Context(_Part):
+    title: str
+    focus: str
+    moves: list[Named] = Field(min_length=1)
+    mini_script: list[Line] = []
+    watch_out: str
+
+
+class ScriptTemplate(_Part):
+    title: str
+    when: str
+    text: str
+
+
+class Example(_Part):
+    title: str
+    context: Literal["sales", "partnership", "procurement", "hiring"]
+    situation: str
+    move: str
+    reaction: str
+    resolution: str
+    safeguard: str
+
+
+class Pitfall(_Part):
+    name: str
+    risk: str
+    avoid: str
+    rules: list[str] = []
+
+
+class WorksheetRow(_Part):
+    name: str
+    prompt: str
+
+
+class Tools(_Part):
+    concession_log: str
+    meso_grid: str
+    tradeables: list[str] = Field(min_length=1)
+    anchor_worksheet: list[WorksheetRow] = Field(min_length=1)
+
+
+class Move(_Part):
+    move: str
+    when: Literal["setup", "first-move", "midgame", "close", "implementation"]
+    say: str
+    signal: str
+    safeguard: str
+
+
+class EthicsNote(_Part):
+    title: str
+    text: str
+
+
+class Review(_Part):
+    prompts: list[str] = Field(min_length=1)
+    improvements: list[str] = Field(min_length=1)
+    institutionalize: str
+
+
+class Checklist(_Part):
+    do: list[str] = Field(min_length=1)
+    avoid: list[str] = Field(min_length=1)
+
+
+class Reference(_Part):
+    authors: str
+    year: int
+    title: str
+    publisher: str
+
+
+def _exact_keys(value: dict, keys: tuple, what: str) -> dict:
+    if set(value) != set(keys):
+        missing, extra = set(keys) - set(value), set(value) - set(keys)
+        raise ValueError(f"{what} must have exactly {', '.join(keys)}"
+                         + (f"; missing {', '.join(sorted(missing))}" if missing else "")
+                         + (f"; unknown {', '.join(sorted(extra))}" if extra else ""))
+    return {key: value[key] for key in keys}  # canonical order
+
+
+class Pack(_Part):
+    """A strategy pack: every section a playbook draws on."""
+
+    id: str
+    name: str
+    tagline: str
+    definition: str
+    when_to_use: str
+    frameworks: list[Named] = Field(min_length=1)
+    adjacent: list[Named] = Field(min_length=1)
+    preparation: dict[str, Titled]
+    steps: dict[str, Step]
+    do_not_use: dict[str, str] = Field(min_length=1)
+    contexts: dict[str, Context]
+    scripts: dict[str, ScriptTemplate]
+    examples: list[Example] = Field(min_length=1)
+    pitfalls: list[Pitfall] = Field(min_length=1)
+    tools: Tools
+    moves: list[Move] = Field(min_length=1)
+    ethics: list[EthicsNote] = Field(min_length=1)
+    culture: dict[str, str]
+    pause_script: str
+    review: Review
+    checklist: Checklist
+    rationale: dict[str, str]
+    references: list[Reference] = Field(min_length=1)
+
+    @field_validator("preparation")
+    @classmethod
+    def _preparation(cls, v):
+        return _exact_keys(v, PREPARATION, "preparation")
+
+    @field_validator("steps")
+    @classmethod
+    def _steps(cls, v):
+        return _exact_keys(v, STEPS, "steps")
+
+    @field_validator("contexts")
+    @classmethod
+    def _contexts(cls, v):
+        return _exact_keys(v, CONTEXTS, "contexts")
+
+    @field_validator("culture")
+    @classmethod
+    def _culture(cls, v):
+        return _exact_keys(v, CULTURES, "culture")
+
+    @field_validator("scripts")
+    @classmethod
+    def _scripts(cls, v):
+        v = _exact_keys(v, SCRIPT_TEMPLATES, "scripts")
+        for name, template in v.items():
+            found = _PLACEHOLDER_RE.findall(template.text)
+            if sorted(found) != sorted(PLACEHOLDERS[name]):
+                raise ValueError(f"scripts.{name}.text must use each of {{{'}, {'.join(PLACEHOLDERS[name])}}} once; "
+                                 f"found {found}")
+        return v
+
+    @model_validator(mode="after")
+    def _rules(self):
+        from negdocs.checks import WARNINGS
+
+        _exact_keys(self.rationale, tuple(WARNINGS), "rationale")
+        for pitfall in self.pitfalls:
+            unknown = set(pitfall.rules) - set(WARNINGS)
+            if unknown:
+                raise ValueError(f"pitfall {pitfall.name!r} names unknown rules {sorted(unknown)}")
+        return self
+
+    def fill(self, template: str, values: dict[str, str]) -> str:
+        """Fill one script template's ``{placeholders}``."""
+        return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), self.scripts[template].text)
+
+
+def load_packs(project_dir: Path | None = None) -> dict[str, Pack]:
+    """Built-in packs, then the project's ``strategies/`` (same id overrides)."""
+    files = sorted(BUILTIN_DIR.glob("*.yaml"))
+    if project_dir is not None and (project_dir / "strategies").is_dir():
+        files += sorted((project_dir / "strategies").glob("*.y*ml"))
+    packs: dict[str, Pack] = {}
+    problems: list[Problem] = []
+    for path in files:
+        shown = display_path(path, project_dir)
+        try:
+            source = read_source(path, shown)
+            pack = Pack.model_validate(source.data)
+        except NegdocsError as exc:
+            problems += exc.problems
+            continue
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc = tuple(error["loc"])
+                problems.append(Problem(shown, source.line(loc), f"{'.'.join(map(str, loc)) or 'pack'}: {error['msg']}", "strategy"))
+            continue
+        stem = path.name.rsplit(".", 1)[0]
+        if pack.id != stem:
+            problems.append(Problem(shown, source.line(("id",)), f"id: {pack.id!r} must match the file name {stem!r}", "strategy"))
+            continue
+        packs[pack.id] = pack
+    if problems:
+        raise NegdocsError(problems)
+    return packs

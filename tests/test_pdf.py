@@ -1,0 +1,92 @@
+"""Real PDFs from the example playbooks: text, table of contents, bookmarks, metadata,
+determinism. Slow (WeasyPrint): select with `-m pdf`, skip with `-m "not pdf"`."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import EXAMPLES
+
+pytestmark = pytest.mark.pdf
+
+
+def _build(root, out, jobs):
+    from negdocs.build import build
+
+    os.environ["SOURCE_DATE_EPOCH"] = "1798675200"
+    return build(out=root / out, pdf=True, jobs=jobs, root=root)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pdf")
+    shutil.copytree(EXAMPLES, root / "playbooks")
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(project):
+    return _build(project, "build", 2)
+
+
+def _reader(built, name) -> PdfReader:
+    return PdfReader(io.BytesIO((built.out / name).read_bytes()))
+
+
+def _text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _outline_titles(outline) -> list[str]:
+    titles = []
+    for item in outline:
+        titles += _outline_titles(item) if isinstance(item, list) else [item.title]
+    return titles
+
+
+def test_one_pdf_per_deal_and_no_weasyprint_warnings(built):
+    pages = [f for f in built.files if f.endswith(".html") and f != "index.html"]
+    assert sorted(f.replace(".html", ".pdf") for f in pages) == sorted(f for f in built.files if f.endswith(".pdf"))
+    assert len(pages) == 5
+    assert built.pdf_warnings == []
+
+
+def test_pdfs_hold_the_deals_own_facts(built):
+    text = _text(_reader(built, "acme-renewal.pdf"))
+    for fact in ("ACME", "Dana", "USD"):
+        assert fact in text
+
+
+def test_metadata(built):
+    meta = _reader(built, "acme-renewal.pdf").metadata
+    assert meta["/Title"].startswith("ACME")
+    assert meta["/Author"]
+    assert "sales" in meta["/Subject"]
+    assert meta["/Keywords"]
+
+
+def test_bookmarks_and_table_of_contents(built):
+    reader = _reader(built, "acme-renewal.pdf")
+    titles = _outline_titles(reader.outline)
+    for section in ("At a glance", "Readiness", "Preparation", "Scripts", "Checklist", "References"):
+        assert section in titles
+    contents = reader.pages[1].extract_text()
+    assert "Contents" in contents and "Readiness" in contents
+    assert any(ch.isdigit() for ch in contents)
+
+
+def test_page_header_and_footer(built):
+    reader = _reader(built, "acme-renewal.pdf")
+    total = len(reader.pages)
+    assert f"Page 2 of {total}" in reader.pages[1].extract_text()
+
+
+def test_builds_are_byte_identical_and_jobs_do_not_matter(project, built):
+    again = _build(project, "build-again", 1)
+    for name in built.files:
+        assert (built.out / name).read_bytes() == (again.out / name).read_bytes(), name
