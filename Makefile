@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.negdocs-installed
+# The SARIF 2.1.0 JSON Schema, from Microsoft's MIT-licensed npm package (tests validate against it).
+SARIF_SCHEMA := tests/.cache/sarif-schema-2.1.0.json
 
 .PHONY: build test test-fast bench golden clean system-deps
 
 build: system-deps $(STAMP)
 	$(BIN)/negdocs build playbooks --out build
 
-test: system-deps $(STAMP)
+test: system-deps $(STAMP) $(SARIF_SCHEMA)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -34,3 +36,10 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 
 clean:
 	rm -rf build .venv .pytest_cache
+
+$(SARIF_SCHEMA):
+	@command -v npm >/dev/null || { echo "negdocs: the SARIF test needs npm (Node.js) to fetch the SARIF schema: sudo apt-get install -y npm"; exit 1; }
+	@mkdir -p tests/.cache/npm
+	cd tests/.cache/npm && npm pack --silent --ignore-scripts @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null && tar xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json
+	mv tests/.cache/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $(SARIF_SCHEMA)
+	rm -rf tests/.cache/npm
