@@ -175,15 +175,16 @@ def _provenance(loaded: Loaded) -> dict:
 
 def _page_context(edition: str, loaded: Loaded, gathered: Gathered, project: Project) -> dict:
     if edition == "proposal":
-        return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings}
+        return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings, "logo": project.logo}
     pack = gathered.packs[loaded.deal.strategy]
     lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
     context = editions.internal(loaded.deal, loaded.id, pack, loaded.analysis, loaded.findings, lines,
                                 project.settings, loaded.source.display, _provenance(loaded))
-    return {**context, "site": project.settings, "packs": gathered.packs, "home": "index.html"}
+    return {**context, "site": project.settings, "logo": project.logo, "packs": gathered.packs}
 
 
 def _index_context(edition: str, deals: list[Loaded], project: Project, prefix: str) -> dict:
     groups = {c: [editions.index_entry(edition, d.deal, d.id) for d in deals if d.deal.context == c] for c in CONTEXTS}
     return {"edition": edition, "groups": {c: ds for c, ds in groups.items() if ds}, "site": project.settings,
+            "logo": project.logo,
             "label": project.settings.confidentiality, "built": build_date()}

@@ -49,12 +49,14 @@ def _fetcher_class():
         """Serves ``file:`` URLs inside the project; refuses everything else."""
 
         def __init__(self, root: str, refused: list[str]):
-            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
             self.root = Path(root).resolve()
             self.refused = refused
 
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
+            if parts.scheme == "data":  # inline content (the logo): nothing is fetched
+                return super().fetch(url, headers)
             if parts.scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
                 if path.is_relative_to(self.root) and path.is_file():

@@ -33,10 +33,37 @@ class Settings(BaseModel):
     checks: ChecksConfig = Field(default_factory=ChecksConfig, description="`ignore`: warning rules silenced project-wide.")
 
 
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def _logo(root: Path, name: str, source) -> str:
+    """The logo as a data: URI, so HTML and PDF embed it without fetching anything."""
+    import base64
+
+    path = (root / name).resolve()
+    line = source.line(("logo",))
+
+    def fail(message: str):
+        raise NegdocsError(Problem(source.display, line, f"logo: {message}", "schema"))
+
+    if not path.is_relative_to(root):
+        fail(f"{name!r} is outside the project; the logo must be a file inside it")
+    if path.suffix.lower() not in LOGO_TYPES:
+        fail(f"{name!r} is not an SVG, PNG or JPEG file")
+    if not path.is_file():
+        fail(f"{name!r} does not exist")
+    data = path.read_bytes()
+    if len(data) > LOGO_MAX_BYTES:
+        fail(f"{name!r} is {len(data):,} bytes; the limit is {LOGO_MAX_BYTES:,}")
+    return f"data:{LOGO_TYPES[path.suffix.lower()]};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 @dataclass
 class Project:
     root: Path
     settings: Settings = field(default_factory=Settings)
+    logo: str | None = None  # data: URI
 
     @classmethod
     def load(cls, root: Path | None = None) -> "Project":
@@ -54,9 +81,10 @@ class Project:
             for error in exc.errors(include_url=False):
                 schema_problem(out, error, Settings)
             raise NegdocsError(out.problems) from exc
-        if settings.logo and not (root / settings.logo).resolve().is_relative_to(root):
-            raise NegdocsError(Problem(source.display, source.line(("logo",)), "logo: must be a file inside the project", "schema"))
-        return cls(root, settings)
+        project = cls(root, settings)
+        if settings.logo:
+            project.logo = _logo(root, settings.logo, source)
+        return project
 
     @property
     def templates(self) -> Path:

@@ -1,0 +1,86 @@
+"""Hostile values render inertly; nothing is fetched from outside the project; runaway
+documents are stopped with a message naming the deal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+HOSTILE = """
+format: negdocs/v1
+title: "<script>alert('title')</script>"
+context: sales
+owner: "<img src=x onerror=alert(1)>"
+summary: |
+  Raw <b onclick="x()">HTML</b> and <script>alert(2)</script> stay text.
+  [js](javascript:alert(3)) [data](data:text/html,hi) [file](file:///etc/passwd) [rel](../../secret.yaml)
+  [web](https://example.com/ok) [mail](mailto:dana@example.com) [anchor](#readiness)
+  ![tracker](https://tracker.example.com/pixel.png)
+counterparty: {name: "ACME </title><script>x</script>"}
+proposal:
+  intro: "Hello <iframe src=https://evil.example.com></iframe> [x](javascript:alert(4))"
+"""
+
+
+def test_text_and_markdown_render_inertly(make_project):
+    project = make_project({"playbooks/hostile.yaml": HOSTILE})
+    result = project.run("build", "--no-pdf", "--edition", "all")
+    assert result.exit_code == 0, result.output
+    for page in ("hostile.html", "proposal/hostile.html", "index.html", "proposal/index.html"):
+        html = (project.root / "build" / page).read_text()
+        assert "<script>" not in html and "<iframe" not in html and "onerror=" not in html.replace("onerror=alert", "")
+        for target in ("javascript:", "data:text/html", "file:///", "../../secret.yaml"):
+            assert f'href="{target}' not in html
+        assert "<img" not in html  # Markdown images are never rendered, so never fetched
+    internal = (project.root / "build/hostile.html").read_text()
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in internal
+    assert '<a href="https://example.com/ok">web</a>' in internal
+    assert '<a href="mailto:dana@example.com">mail</a>' in internal
+    assert '<a href="#readiness">anchor</a>' in internal
+    assert "&lt;b onclick=" in internal
+
+
+OVERRIDE = """
+{% extends "builtin/internal.html" %}
+{% block meta %}{{ super() }}<link rel="stylesheet" href="https://example.com/beacon.css"><link rel="stylesheet" href="file:///etc/hostname">{% endblock %}
+"""
+
+
+@pytest.mark.pdf
+def test_pdf_fetches_nothing_outside_the_project_and_says_so(make_project):
+    project = make_project({"playbooks/deal.yaml": "format: negdocs/v1\ntitle: T\ncontext: sales\n",
+                            "templates/internal.html": OVERRIDE})
+    result = project.run("build", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "warning: deal.pdf: refused to fetch https://example.com/beacon.css" in result.stderr
+    assert "warning: deal.pdf: refused to fetch file:///etc/hostname" in result.stderr
+    assert (project.root / "build/deal.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.pdf
+def test_runaway_render_is_stopped_with_a_message_naming_the_deal(make_project):
+    big = "format: negdocs/v1\ntitle: Big\ncontext: sales\nnotes: |\n" + "".join(f"  - item {n} " + "word " * 30 + "\n" for n in range(3000))
+    project = make_project({"playbooks/big.yaml": big})
+    env = {**os.environ, "NEGDOCS_PDF_TIMEOUT": "1"}
+    result = subprocess.run([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "playbooks/big.yaml: error pdf: big.pdf: PDF rendering failed: stopped after 1 s" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project.root / "build").exists()
+
+
+def test_logo_is_embedded_and_must_stay_inside_the_project(make_project):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    project = make_project({"playbooks/g.yaml": "format: negdocs/v1\ntitle: G\ncontext: sales\n", "brand/logo.svg": svg,
+                            "negdocs.yaml": "site_title: ACME deal desk\nlogo: brand/logo.svg\naccent: '#0b5394'\n"})
+    assert project.run("build", "--no-pdf").exit_code == 0
+    html = (project.root / "build/g.html").read_text()
+    assert 'src="data:image/svg+xml;base64,' in html and "ACME deal desk" in html and "--accent: #0b5394" in html
+    project.write("negdocs.yaml", "logo: ../outside.svg\n")
+    result = project.run("build", "--no-pdf")
+    assert result.exit_code == 1
+    assert "negdocs.yaml:1: error schema: logo: '../outside.svg' is outside the project" in result.stderr
