@@ -21,6 +21,7 @@ class Mark:
     ours: bool
     row: int = 0
     anchor: str = "middle"
+    width: float = 0
 
 
 @dataclass(frozen=True)
@@ -76,5 +77,5 @@ def _place(marks: list[Mark]) -> tuple[Mark, ...]:
         if row == len(ends):
             ends.append(0)
         ends[row] = start + width
-        placed.append(Mark(mark.label, mark.text, mark.x, mark.ours, row, anchor))
+        placed.append(Mark(mark.label, mark.text, mark.x, mark.ours, row, anchor, round(width - 8, 1)))
     return tuple(placed)

@@ -90,3 +90,22 @@ def test_builds_are_byte_identical_and_jobs_do_not_matter(project, built):
     again = _build(project, "build-again", 1)
     for name in built.files:
         assert (built.out / name).read_bytes() == (again.out / name).read_bytes(), name
+
+
+def test_filled_script_lines_are_in_the_pdf(project, built):
+    from negdocs.build import gather
+    from negdocs.scripts import fill
+
+    gathered = gather(root=project)
+    loaded = next(d for d in gathered.deals if d.id == "acme-renewal")
+    lines = fill(loaded.deal, gathered.packs[loaded.deal.strategy])
+    text = "".join(_text(_reader(built, "acme-renewal.pdf")).split())
+    assert len(lines) >= 5
+    for line in lines:
+        assert "".join(line.text.split()) in text, line.text
+
+
+def test_internal_pdf_carries_the_confidentiality_label(built):
+    reader = _reader(built, "acme-renewal.pdf")
+    assert reader.metadata["/confidentiality"].startswith("Confidential")
+    assert all("Confidential" in page.extract_text() for page in reader.pages)
