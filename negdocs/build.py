@@ -114,6 +114,9 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         write_site(out, {}, {})
     renderer = Renderer(project.templates, project.root)
     deals = sorted(gathered.deals, key=lambda d: d.id)
+    from negdocs import gitinfo
+
+    git = gitinfo.provenance(project.root, [d.source.path for d in deals])
     files: dict[str, bytes] = {}
     pages: dict[str, str] = {}
     labels: dict[str, str] = {}  # page -> the deal file it comes from, for messages
@@ -121,7 +124,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     for name in wanted:
         prefix = "" if name == "internal" else f"{name}/"
         for loaded in deals:
-            context = _page_context(name, loaded, gathered, project)
+            context = _page_context(name, loaded, gathered, project, git.get(loaded.source.path, {}))
             pages[f"{prefix}{loaded.id}.html"] = renderer.render(f"{name}.html", **context)
             labels[f"{prefix}{loaded.id}.html"] = loaded.source.display
         pages[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(name, deals, project, prefix))
@@ -169,17 +172,20 @@ def build_date() -> str | None:
     return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date())
 
 
-def _provenance(loaded: Loaded) -> dict:
-    return {"sha256": loaded.source.digest, "negdocs": __version__, "format": FORMAT_VERSION, "built": build_date()}
+def _provenance(loaded: Loaded, git: dict) -> dict:
+    """Where this playbook comes from: content hash, git commit and date, versions; no wall clock."""
+    return {"sha256": loaded.source.digest, "negdocs": __version__, "format": FORMAT_VERSION, "built": build_date(),
+            "commit": git.get("commit"), "file_commit": git.get("file_commit"), "file_date": git.get("file_date"),
+            "modified": git.get("modified", False)}
 
 
-def _page_context(edition: str, loaded: Loaded, gathered: Gathered, project: Project) -> dict:
+def _page_context(edition: str, loaded: Loaded, gathered: Gathered, project: Project, git: dict) -> dict:
     if edition == "proposal":
         return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings, "logo": project.logo}
     pack = gathered.packs[loaded.deal.strategy]
     lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
     context = editions.internal(loaded.deal, loaded.id, pack, loaded.analysis, loaded.findings, lines,
-                                project.settings, loaded.source.display, _provenance(loaded))
+                                project.settings, loaded.source.display, _provenance(loaded, git))
     return {**context, "site": project.settings, "logo": project.logo, "packs": gathered.packs}
 
 

@@ -90,6 +90,43 @@ def check(paths, fmt, strict):
 
 
 @cli.command()
+@click.argument("context", type=click.Choice(["sales", "partnership", "procurement", "hiring"]))
+@click.argument("deal_id", metavar="ID")
+@click.option("--strategy", default="power-based", show_default=True, help="Strategy pack for the new plan.")
+@reports_problems
+def new(context, deal_id, strategy):
+    """Start a deal plan: writes playbooks/CONTEXT/ID.yaml, commented, ready to edit."""
+    from negdocs.starter import new as write_new
+
+    path = write_new(context, deal_id, strategy, Path.cwd())
+    click.echo(f"negdocs: wrote {_shown(path)}; replace the placeholder values, then run `negdocs check`")
+
+
+@cli.command()
+@click.argument("specs", nargs=-1)
+@click.option("--rev", default=None, metavar="REV", help="Compare every deal under SPECS (paths, default playbooks/) changed since git REV.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="markdown is meant for a pull-request comment.")
+@reports_problems
+def diff(specs, rev, fmt):
+    """Semantic diff of two versions of a deal: OLD NEW, each a file or a git REV:path.
+
+    With --rev REV, compare every deal changed since REV. Changes are matched by id and
+    described in negotiation terms; new and cleared check findings are listed.
+    """
+    from negdocs.diff import diff_rev, diff_specs, render
+
+    root = Path.cwd()
+    if rev is not None:
+        diffs = diff_rev(rev, [Path(s) for s in specs], root)
+    elif len(specs) == 2:
+        diffs = diff_specs(specs[0], specs[1], root)
+    else:
+        raise click.UsageError("give OLD and NEW (files or REV:path), or --rev REV [PATH...]")
+    click.echo(render(diffs, fmt), nl=False)
+
+
+@cli.command()
 def schema():
     """Print the JSON Schema of the deal format (for editors and CI)."""
     from negdocs.schema import schema_json
