@@ -122,3 +122,26 @@ def test_filled_scripts_use_the_deals_data(make_project):
     filled = re.findall(r'<strong class="slot">(.*?)</strong>', html)
     assert len(filled) >= 12
     assert not re.search(r"\{[a-z_]+\}", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+
+
+def test_closed_deal_shows_plan_against_outcome(make_project):
+    prompt = load_packs()["power-based"].review.prompts[0]
+    project = make_project({"playbooks/c.yaml": f"""
+        format: negdocs/v1
+        title: Closed deal
+        context: sales
+        status: closed
+        issues:
+          - {{id: price, name: Price, kind: money, better: higher, open: 135000, target: 128000, walk_away: 115000, basis: [s]}}
+        evidence:
+          - {{id: s, kind: benchmark, summary: Survey}}
+        review:
+          "{prompt}": "The **survey** carried the price."
+          Signed at: 126,500 USD
+        """})
+    assert project.run("build", "--no-pdf").exit_code == 0
+    html = (project.root / "build/c.html").read_text()
+    section = html.split('id="review-plan"', 1)[1]
+    assert "128,000 USD" in section and "115,000 USD" in section
+    assert f'<dt>{prompt}</dt><dd><div class="md"><p>The <strong>survey</strong> carried the price.</p>' in section
+    assert "<dt>Signed at</dt>" in section and "Not answered yet." in section
