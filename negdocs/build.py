@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from negdocs import FORMAT_VERSION, __version__, checks, editions
@@ -55,34 +55,38 @@ def gather(paths=(), root: Path | None = None, strict: bool = False, project: Pr
     deals: list[Loaded] = []
     problems: list[Problem] = []
     for path in project.discover(list(paths)):
-        display = project.display(path)
-        try:
-            source = read_source(path, display)
-        except NegdocsError as exc:
-            problems += exc.problems
-            continue
-        deal, found = validate(source, packs, checks.WARNINGS)
+        loaded, found = load_one(project, packs, path, strict)
         problems += found
-        if deal is None:
-            continue
-        analysis = analyse(deal)
-        findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
-        problems += findings
-        deals.append(Loaded(deal_id(source, deal), source, deal, analysis, findings))
-    problems += _duplicate_ids(deals)
+        if loaded is not None:
+            deals.append(loaded)
+    problems += _duplicate_ids([(d.id, d.source.display, d.source.line(("id",))) for d in deals])
     return Gathered(project, packs, deals, sorted(problems))
 
 
-def _duplicate_ids(deals: list[Loaded]) -> list[Problem]:
-    first: dict[str, Loaded] = {}
+def load_one(project: Project, packs: dict, path: Path, strict: bool) -> tuple[Loaded | None, list[Problem]]:
+    """One deal file: read, validate, analyse and check it."""
+    try:
+        source = read_source(path, project.display(path))
+    except NegdocsError as exc:
+        return None, exc.problems
+    deal, problems = validate(source, packs, checks.WARNINGS)
+    if deal is None:
+        return None, problems
+    analysis = analyse(deal)
+    findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
+    return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
+
+
+def _duplicate_ids(ids: list[tuple[str, str, int]]) -> list[Problem]:
+    """``(id, file, line of id)`` of every deal -> a problem on both sides of each clash."""
+    first: dict[str, tuple[str, str, int]] = {}
     problems = []
-    for loaded in deals:
-        other = first.setdefault(loaded.id, loaded)
-        if other is not loaded:
-            for a, b in ((loaded, other), (other, loaded)):
-                problems.append(Problem(a.source.display, a.source.line(("id",)),
-                                        f"id {a.id!r} is also used by {b.source.display}; ids are unique across the project",
-                                        "duplicate-id"))
+    for entry in ids:
+        other = first.setdefault(entry[0], entry)
+        if other is not entry:
+            for (deal, shown, line), (_, other_shown, _) in ((entry, other), (other, entry)):
+                problems.append(Problem(shown, line, f"id {deal!r} is also used by {other_shown}; ids are unique across "
+                                        "the project", "duplicate-id"))
     return problems
 
 
@@ -97,49 +101,96 @@ class BuildResult:
     files: list[str]
     problems: list[Problem]
     pdf_warnings: list[str]
+    rebuilt: list[str] = field(default_factory=list)  # deal files parsed and rendered this time
 
 
 def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | None = None, edition: str = "internal",
-          root: Path | None = None, strict: bool = False, report: Report = lambda message: None) -> BuildResult:
-    """Build the site (and PDFs) for every deal under ``paths`` into ``out``."""
+          root: Path | None = None, strict: bool = False, force: bool = False, shard: tuple[int, int] | None = None,
+          report: Report = lambda message: None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+    """Build the site (and PDFs) for every deal under ``paths`` into ``out``.
+
+    Deals whose key (see :mod:`negdocs.incremental`) is unchanged since the last build into
+    ``out`` are carried over without being parsed or rendered; ``force`` rebuilds all.
+    """
+    from negdocs import gitinfo, incremental
     from negdocs.render import Renderer
+    from negdocs.strategy import pack_files
     from negdocs.writer import is_ours, write_site
 
-    gathered = gather(paths, root, strict)
-    if gathered.errors:
-        raise NegdocsError(gathered.problems)
-    project = gathered.project
+    project = Project.load(root)
+    packs = load_packs(project.root)
     out = (out or project.root / "build").resolve()
     if not is_ours(out):  # fail before the slow part
         write_site(out, {}, {})
     renderer = Renderer(project.templates, project.root)
-    deals = sorted(gathered.deals, key=lambda d: d.id)
-    from negdocs import gitinfo
-
-    git = gitinfo.provenance(project.root, [d.source.path for d in deals])
-    files: dict[str, bytes] = {}
-    pages: dict[str, str] = {}
-    labels: dict[str, str] = {}  # page -> the deal file it comes from, for messages
     wanted = editions.EDITIONS if edition == "all" else (edition,)
+    paths = project.discover(list(paths))
+    git = gitinfo.provenance(project.root, paths)
+    keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
+    previous = {} if force else incremental.load_manifest(out).get("deals", {})
+
+    loaded: list[Loaded] = []
+    kept: dict[str, dict] = {}  # display path -> manifest record carried over
+    problems: list[Problem] = []
+    records: dict[str, dict] = {}
+    for path in paths:
+        display = project.display(path)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        deal_key = keys.deal(digest, git.get(path, {}))
+        outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
+        old = previous.get(display)
+        if old and old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
+                and all((out / _name(k, old["id"], ext)).is_file() for k in outputs for ext in ((".html", ".pdf") if pdf else (".html",))):
+            kept[display] = old
+            problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
+            records[display] = old
+            continue
+        one, found = load_one(project, packs, path, strict)
+        problems += found
+        if one is not None:
+            loaded.append(one)
+            records[display] = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)),
+                                "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in editions.EDITIONS},
+                                "findings": [asdict(f) for f in one.findings]}
+    problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
+    problems = sorted(problems)
+    if any(p.is_error for p in problems):
+        raise NegdocsError(problems)
+    if shard is not None:  # every shard validates the whole project, then renders its share
+        loaded = [one for one in loaded if in_shard(one.id, shard)]
+        kept = {d: r for d, r in kept.items() if in_shard(r["id"], shard)}
+        records = {d: r for d, r in records.items() if in_shard(r["id"], shard)}
+
+    files: dict[str, bytes] = {}
+    reuse: dict[str, Path] = {}
+    labels: dict[str, str] = {}  # page -> the deal file it comes from, for messages
+    pages: dict[str, str] = {}
     for name in wanted:
-        prefix = "" if name == "internal" else f"{name}/"
-        for loaded in deals:
-            context = _page_context(name, loaded, gathered, project, git.get(loaded.source.path, {}))
-            pages[f"{prefix}{loaded.id}.html"] = renderer.render(f"{name}.html", **context)
-            labels[f"{prefix}{loaded.id}.html"] = loaded.source.display
-        pages[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(name, deals, project, prefix))
+        prefix = _prefix(name)
+        for one in loaded:
+            context = _page_context(name, one, packs, project, git.get(one.source.path, {}))
+            pages[f"{prefix}{one.id}.html"] = renderer.render(f"{name}.html", **context)
+            labels[f"{prefix}{one.id}.html"] = one.source.display
+        for record in kept.values():
+            for ext in (".html", ".pdf") if pdf else (".html",):
+                reuse[f"{prefix}{record['id']}{ext}"] = out / f"{prefix}{record['id']}{ext}"
+        entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
+        pages[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(name, entries, project))
     for key, html in pages.items():
         files[key] = html.encode("utf-8")
     pdf_warnings: list[str] = []
-    if pdf:
+    if pdf and labels:
         from negdocs import pdf as pdfmod
 
         missing = pdfmod.available()
         if missing:
             raise NegdocsError(Problem("negdocs", 0, missing, "setup"))
-        jobs_list = [pdfmod.PdfJob(key.removesuffix(".html") + ".pdf", html, str(project.root), labels[key])
-                     for key, html in pages.items() if key in labels]
-        results = pdfmod.render_all(jobs_list, jobs or usable_cores())
+        jobs_list = [pdfmod.PdfJob(key.removesuffix(".html") + ".pdf", pages[key], str(project.root), label)
+                     for key, label in sorted(labels.items())]
+        results = pdfmod.render_all(jobs_list, jobs or usable_cores(), progress)
         failures = [Problem(job.label, 0, f"{job.key}: PDF rendering failed: {r.error}", "pdf")
                     for job, r in zip(jobs_list, results) if r.error]
         if failures:
@@ -147,12 +198,75 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         for result in results:
             files[result.key] = result.data
             pdf_warnings += [f"{result.key}: {w}" for w in result.warnings]
-    manifest = {"negdocs": __version__, "format": FORMAT_VERSION,
-                "files": {k: hashlib.sha256(v).hexdigest() for k, v in sorted(files.items())}}
-    write_site(out, files, manifest)
+    manifest = {"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
+                "deals": {d: records[d] for d in sorted(records)}}
+    write_site(out, files, manifest, reuse)
     for warning in pdf_warnings:
         report(f"warning: {warning}")
-    return BuildResult(out, sorted(files), gathered.problems, pdf_warnings)
+    all_files = sorted([*files, *reuse])
+    return BuildResult(out, all_files, problems, pdf_warnings, sorted(d.source.display for d in loaded))
+
+
+def in_shard(deal_id: str, shard: tuple[int, int]) -> bool:
+    """Stable share by id hash: adding a deal moves only that deal."""
+    k, n = shard
+    return int(hashlib.sha256(deal_id.encode()).hexdigest()[:12], 16) % n == k - 1
+
+
+def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
+    """Merge shard outputs into ``out`` and write the index pages of every edition present."""
+    from negdocs import incremental
+    from negdocs.render import Renderer
+    from negdocs.writer import write_site
+
+    project = Project.load(root)
+    out = out.resolve()
+    records: dict[str, dict] = {}
+    reuse: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for folder in dirs:
+        manifest = incremental.load_manifest(folder)
+        if not manifest:
+            problems.append(Problem(str(folder), 0, "not a negdocs build folder (no manifest)", "usage"))
+            continue
+        for display, record in manifest["deals"].items():
+            records.setdefault(display, record)
+        for path in folder.rglob("*"):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and not name.endswith("index.html") and name != ".negdocs-build.json":
+                reuse.setdefault(name, path)
+    problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
+    if problems:
+        raise NegdocsError(problems)
+    renderer = Renderer(project.templates, project.root)
+    files = {}
+    for edition in editions.EDITIONS:
+        prefix = _prefix(edition)
+        if edition == "internal" or any(name.startswith(prefix) for name in reuse):
+            entries = sorted((_entry_from_json(r["entries"][edition]) for r in records.values()), key=lambda e: e["id"])
+            files[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(edition, entries, project)).encode()
+    manifest = {"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
+                "deals": {d: records[d] for d in sorted(records)}}
+    write_site(out, files, manifest, reuse)
+    return BuildResult(out, sorted([*files, *reuse]), [], [])
+
+
+def _prefix(edition: str) -> str:
+    return "" if edition == "internal" else f"{edition}/"
+
+
+def _name(template: str, deal_id: str, ext: str) -> str:
+    return template.format(id=deal_id).removesuffix(".html") + ext
+
+
+def _entry_json(entry: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in entry.items()}
+
+
+def _entry_from_json(entry: dict) -> dict:
+    import datetime as dt
+
+    return {**entry, "close_by": dt.date.fromisoformat(entry["close_by"]) if entry.get("close_by") else None}
 
 
 def usable_cores() -> int:
@@ -179,18 +293,17 @@ def _provenance(loaded: Loaded, git: dict) -> dict:
             "modified": git.get("modified", False)}
 
 
-def _page_context(edition: str, loaded: Loaded, gathered: Gathered, project: Project, git: dict) -> dict:
+def _page_context(edition: str, loaded: Loaded, packs: dict, project: Project, git: dict) -> dict:
     if edition == "proposal":
         return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings, "logo": project.logo}
-    pack = gathered.packs[loaded.deal.strategy]
+    pack = packs[loaded.deal.strategy]
     lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
     context = editions.internal(loaded.deal, loaded.id, pack, loaded.analysis, loaded.findings, lines,
                                 project.settings, loaded.source.display, _provenance(loaded, git))
-    return {**context, "site": project.settings, "logo": project.logo, "packs": gathered.packs}
+    return {**context, "site": project.settings, "logo": project.logo, "packs": packs}
 
 
-def _index_context(edition: str, deals: list[Loaded], project: Project, prefix: str) -> dict:
-    groups = {c: [editions.index_entry(edition, d.deal, d.id) for d in deals if d.deal.context == c] for c in CONTEXTS}
-    return {"edition": edition, "groups": {c: ds for c, ds in groups.items() if ds}, "site": project.settings,
-            "logo": project.logo,
-            "label": project.settings.confidentiality, "built": build_date()}
+def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
+    groups = {c: [e for e in entries if e["context"] == c] for c in CONTEXTS}
+    return {"edition": edition, "groups": {c: es for c, es in groups.items() if es}, "site": project.settings,
+            "logo": project.logo, "label": project.settings.confidentiality, "built": build_date()}

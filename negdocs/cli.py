@@ -53,18 +53,29 @@ def cli():
 @click.option("--edition", type=click.Choice(["internal", "proposal", "all"]), default="internal", show_default=True,
               help="internal: the full playbook; proposal: the counterparty edition in DIR/proposal/; all: both.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--force", is_flag=True, help="Rebuild everything, ignoring what the last build left.")
+@click.option("--quiet", "-q", is_flag=True, help="Print problems only: no progress, no summary.")
+@click.option("--shard", callback=lambda ctx, param, value: _shard(value), default=None, metavar="K/N",
+              help="Build the K-th of N stable shares of the deals (by id hash); merge with `negdocs index`.")
 @reports_problems
-def build(paths, out, no_pdf, jobs, edition, strict):
+def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
     """Validate, check and render PATHS (default: playbooks/) into --out."""
     from negdocs.build import build as run_build
 
-    result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict,
-                       report=lambda m: click.echo(m, err=True))
+    from negdocs.progress import Progress
+
+    with Progress(enabled=not quiet) as progress:
+        result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict, force=force, shard=shard,
+                           report=lambda m: click.echo(m, err=True), progress=progress.update)
     for problem in result.problems:
         click.echo(str(problem), err=True)
-    deals = sum(1 for f in result.files if f.endswith(".html") and not f.endswith("index.html"))
+    if quiet:
+        return
+    pages = sum(1 for f in result.files if f.endswith(".html") and not f.endswith("index.html"))
     pdfs = sum(1 for f in result.files if f.endswith(".pdf"))
-    click.echo(f"negdocs: built {deals} playbook{'s' * (deals != 1)} ({pdfs} PDF) into {_shown(result.out)}")
+    fresh = len(result.rebuilt)
+    click.echo(f"negdocs: {pages} page{'s' * (pages != 1)} and {pdfs} PDF in {_shown(result.out)}; "
+               f"{fresh} deal file{'s' * (fresh != 1)} rebuilt, {progress.elapsed:.1f} s")
 
 
 @cli.command()
@@ -124,6 +135,28 @@ def diff(specs, rev, fmt):
     else:
         raise click.UsageError("give OLD and NEW (files or REV:path), or --rev REV [PATH...]")
     click.echo(render(diffs, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+              help="Merged output folder.")
+@reports_problems
+def index(dirs, out):
+    """Merge the outputs of `build --shard` runs (DIRS) and write the index pages."""
+    from negdocs.build import merge
+
+    result = merge(list(dirs), out)
+    click.echo(f"negdocs: merged {len(dirs)} folder{'s' * (len(dirs) != 1)} ({len(result.files)} files) into {_shown(result.out)}")
+
+
+def _shard(value):
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r} is not K/N with 1 <= K <= N, e.g. 2/4", param_hint="--shard")
+    return int(k), int(n)
 
 
 @cli.command()

@@ -145,7 +145,7 @@ def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
 
 def index_entry(edition: str, deal: Deal, deal_id: str) -> dict:
     """One row of an index page; the proposal index sees shared fields only."""
-    entry = {"id": deal_id, "title": deal.title, "owner": deal.owner, "close_by": deal.close_by,
+    entry = {"id": deal_id, "title": deal.title, "context": deal.context, "owner": deal.owner, "close_by": deal.close_by,
              "counterparty": deal.counterparty.name if deal.counterparty else None}
     if edition == "internal":
         entry["status"] = deal.status

@@ -129,7 +129,7 @@ def _init_worker():
     import weasyprint  # noqa: F401  (import once per worker)
 
 
-def render_all(jobs: list[PdfJob], workers: int) -> list[PdfResult]:
+def render_all(jobs: list[PdfJob], workers: int, progress=None) -> list[PdfResult]:
     """Print every job in worker processes started once for the whole build.
 
     Workers run under a memory limit and each document under a time limit, so a document
@@ -142,9 +142,11 @@ def render_all(jobs: list[PdfJob], workers: int) -> list[PdfResult]:
     results = []
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), initializer=_init_worker) as pool:
         futures = [pool.submit(render, job) for job in jobs]
-        for job, future in zip(jobs, futures):
+        for n, (job, future) in enumerate(zip(jobs, futures), 1):
             try:
                 results.append(future.result())
+                if progress is not None:
+                    progress(job.label, n, len(jobs))
             except BrokenProcessPool:
                 results.append(PdfResult(job.key, error=f"the PDF worker died while rendering {job.label} "
                                                         "(out of memory or killed)"))

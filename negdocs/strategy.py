@@ -217,11 +217,17 @@ class Pack(_Part):
         return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), self.scripts[template].text)
 
 
-def load_packs(project_dir: Path | None = None) -> dict[str, Pack]:
-    """Built-in packs, then the project's ``strategies/`` (same id overrides)."""
+def pack_files(project_dir: Path | None = None) -> list[Path]:
+    """Built-in pack files, then the project's ``strategies/`` (same id overrides)."""
     files = sorted(BUILTIN_DIR.glob("*.yaml"))
     if project_dir is not None and (project_dir / "strategies").is_dir():
         files += sorted((project_dir / "strategies").glob("*.y*ml"))
+    return files
+
+
+def load_packs(project_dir: Path | None = None) -> dict[str, Pack]:
+    """Built-in packs, then the project's ``strategies/`` (same id overrides)."""
+    files = pack_files(project_dir)
     packs: dict[str, Pack] = {}
     problems: list[Problem] = []
     for path in files:

@@ -29,8 +29,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def write_site(out: Path, files: dict[str, bytes], manifest: dict) -> None:
-    """Replace ``out`` with exactly ``files`` (relative path -> bytes)."""
+def write_site(out: Path, files: dict[str, bytes], manifest: dict, reuse: dict[str, Path] | None = None) -> None:
+    """Replace ``out`` with exactly ``files`` (relative path -> bytes) plus ``reuse`` (relative
+    path -> an existing file, linked or copied over from the previous build)."""
     out = out.resolve()
     if not is_ours(out):
         raise NegdocsError(Problem(str(out), 0, f"refusing to replace {out}: it is not empty and was not written by negdocs; "
@@ -45,6 +46,13 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict) -> None:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        for name, source in sorted((reuse or {}).items()):
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)  # the old folder is removed after the swap; the link keeps the bytes
+            except OSError:
+                shutil.copyfile(source, target)
         (staging / MARKER).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _swap(staging, out)
     except BaseException:

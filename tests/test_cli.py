@@ -40,7 +40,7 @@ def test_build_writes_index_and_pages(make_project):
     result = project.run("build", "--no-pdf")
     assert result.exit_code == 0, result.output
     assert project.files() == [".negdocs-build.json", "acme.html", "guide.html", "index.html"]
-    assert "built 2 playbooks (0 PDF) into build" in result.stdout
+    assert result.stdout.startswith("negdocs: 2 pages and 0 PDF in build; 2 deal files rebuilt")
     page = (project.root / "build/acme.html").read_text()
     assert "Our floor" in page or "120,000 USD" in page
     assert "120,000 USD" in page

@@ -1,0 +1,138 @@
+"""Incremental builds: unchanged deals are not rebuilt, and the result equals a clean build."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from negdocs.build import build
+from conftest import EXAMPLES
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    shutil.copytree(EXAMPLES, tmp_path / "playbooks")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")
+    return tmp_path
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run(root, **kw):
+    return build(root=root, out=root / kw.pop("out", "build"), pdf=kw.pop("pdf", False), edition=kw.pop("edition", "all"), **kw)
+
+
+def test_noop_rebuild_parses_nothing_and_changes_nothing(project):
+    first = run(project)
+    assert len(first.rebuilt) == 5
+    before = tree(project / "build")
+    second = run(project)
+    assert second.rebuilt == []
+    assert tree(project / "build") == before
+
+
+def test_editing_one_deal_rebuilds_only_that_deal_and_the_index(project):
+    run(project)
+    before = tree(project / "build")
+    deal = project / "playbooks/sales/acme-renewal.yaml"
+    deal.write_text(deal.read_text().replace("ACME Corp enterprise platform renewal 2027", "ACME renewal, revised"))
+    result = run(project)
+    assert result.rebuilt == ["playbooks/sales/acme-renewal.yaml"]
+    after = tree(project / "build")
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    assert changed == [".negdocs-build.json", "acme-renewal.html", "index.html", "proposal/acme-renewal.html",
+                       "proposal/index.html"]
+    assert after == tree(run(project, out="clean", force=True).out)
+
+
+def test_changing_a_template_rebuilds_the_pages_that_use_it(project):
+    run(project)
+    (project / "templates").mkdir()
+    (project / "templates/proposal.html").write_text('{% extends "builtin/proposal.html" %}{% block running %}ACME{% endblock %}')
+    result = run(project)
+    assert len(result.rebuilt) == 5
+    before = tree(project / "build")
+    (project / "templates/proposal.html").write_text('{% extends "builtin/proposal.html" %}{% block running %}ACME 2{% endblock %}')
+    run(project)
+    after = tree(project / "build")
+    changed = {k for k in after if after[k] != before[k]}
+    assert all(k.startswith("proposal/") or k == ".negdocs-build.json" for k in changed)
+    assert "proposal/acme-renewal.html" in changed
+
+
+def test_deleted_deal_outputs_are_removed(project):
+    run(project)
+    (project / "playbooks/hiring/staff-engineer-offer.yaml").unlink()
+    run(project)
+    assert not any("staff-engineer-offer" in name for name in tree(project / "build"))
+
+
+def test_settings_change_and_force_rebuild_all(project):
+    run(project)
+    (project / "negdocs.yaml").write_text("site_title: Deal desk\n")
+    assert len(run(project).rebuilt) == 5
+    assert len(run(project, force=True).rebuilt) == 5
+    assert run(project).rebuilt == []
+
+
+def test_damaged_manifest_means_a_full_rebuild(project):
+    run(project)
+    (project / "build/.negdocs-build.json").write_text("{not json")
+    assert len(run(project).rebuilt) == 5
+
+
+@pytest.mark.pdf
+def test_incremental_pdf_build_equals_a_clean_one(project):
+    run(project, pdf=True, edition="internal", jobs=2)
+    deal = project / "playbooks/guides/sales-guide.yaml"
+    deal.write_text(deal.read_text().replace("title:", "title: Revised"))
+    result = run(project, pdf=True, edition="internal", jobs=2)
+    assert result.rebuilt == ["playbooks/guides/sales-guide.yaml"]
+    assert tree(project / "build") == tree(run(project, out="clean", pdf=True, edition="internal", force=True).out)
+
+
+def test_cli_progress_and_quiet(project, monkeypatch):
+    from click.testing import CliRunner
+
+    from negdocs.cli import cli
+
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["build", "--jobs", "2", "--edition", "internal"])
+    assert result.exit_code == 0, result.output
+    lines = [l for l in result.stderr.splitlines() if l.startswith("negdocs: [")]
+    assert len(lines) == 5 and lines[-1].startswith("negdocs: [5/5] playbooks/")
+    assert "5 deal files rebuilt" in result.stdout
+    again = CliRunner().invoke(cli, ["build", "--quiet", "--edition", "internal"])
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+
+
+def test_shards_partition_the_deals_and_index_merges_them(project, monkeypatch):
+    from click.testing import CliRunner
+
+    from negdocs.cli import cli
+
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    for k in (1, 2, 3):
+        result = runner.invoke(cli, ["build", "--no-pdf", "--edition", "all", "--shard", f"{k}/3", "--out", f"shard{k}"])
+        assert result.exit_code == 0, result.output
+    pages = [sorted(n for n in tree(project / f"shard{k}") if n.endswith(".html") and "index" not in n) for k in (1, 2, 3)]
+    assert sum(map(len, pages)) == 10 and len(set(sum(pages, []))) == 10  # each deal in exactly one shard
+    merged = runner.invoke(cli, ["index", "shard1", "shard2", "shard3", "--out", "site"])
+    assert merged.exit_code == 0, merged.output
+    whole = run(project, out="whole")
+    assert tree(project / "site") == tree(whole.out)
+    assert runner.invoke(cli, ["build", "--shard", "4/3"]).exit_code == 2
+
+
+def test_adding_a_deal_moves_only_that_deal_between_shards():
+    from negdocs.build import in_shard
+
+    ids = [f"deal-{n}" for n in range(200)]
+    before = {i: next(k for k in range(1, 5) if in_shard(i, (k, 4))) for i in ids}
+    after = {i: next(k for k in range(1, 5) if in_shard(i, (k, 4))) for i in ids + ["new-deal"]}
+    assert all(before[i] == after[i] for i in ids)
+    assert 30 < sum(1 for k in before.values() if k == 1) < 70
