@@ -138,6 +138,20 @@ def diff(specs, rev, fmt):
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--edition", type=click.Choice(["internal", "proposal", "all"]), default="internal", show_default=True,
+              help="Which edition to serve.")
+@click.option("--pdf", is_flag=True, help="Also render PDFs on every change (slower).")
+@reports_problems
+def serve(host, port, edition, pdf):
+    """Build, serve on loopback, rebuild on every change and reload open pages."""
+    from negdocs.serve import serve as run_serve
+
+    run_serve(Path.cwd(), host, port, edition, pdf, log=lambda m: click.echo(m, err=True))
+
+
+@cli.command()
 @click.argument("dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
               help="Merged output folder.")
