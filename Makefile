@@ -8,10 +8,13 @@ SARIF_SCHEMA := tests/.cache/sarif-schema-2.1.0.json
 
 .PHONY: build test test-fast bench golden clean system-deps
 
+.DEFAULT_GOAL := build
+include mk/browser.mk
+
 build: system-deps $(STAMP)
 	$(BIN)/negdocs build playbooks --out build
 
-test: system-deps $(STAMP) $(SARIF_SCHEMA)
+test: system-deps $(STAMP) $(SARIF_SCHEMA) browser-deps
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)

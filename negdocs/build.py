@@ -7,7 +7,9 @@ HTML strings -> PDFs -> one atomic swap of the output folder.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -156,7 +158,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                                 "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in editions.EDITIONS},
                                 "findings": [asdict(f) for f in one.findings]}
     problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
-    problems = sorted(problems)
+    problems = sorted(problems + project.warnings())
     if any(p.is_error for p in problems):
         raise NegdocsError(problems)
     if shard is not None:  # every shard validates the whole project, then renders its share
@@ -172,13 +174,17 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         prefix = _prefix(name)
         for one in loaded:
             context = _page_context(name, one, packs, project, git.get(one.source.path, {}))
-            pages[f"{prefix}{one.id}.html"] = renderer.render(f"{name}.html", **context)
+            page = renderer.render(f"{name}.html", **context)
+            pages[f"{prefix}{one.id}.html"] = page
             labels[f"{prefix}{one.id}.html"] = one.source.display
+            records[one.source.display].setdefault("search", {})[name] = search_entry(page, f"{one.id}.html",
+                                                                                      records[one.source.display]["entries"][name])
         for record in kept.values():
             for ext in (".html", ".pdf") if pdf else (".html",):
                 reuse[f"{prefix}{record['id']}{ext}"] = out / f"{prefix}{record['id']}{ext}"
         entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
         pages[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(name, entries, project))
+        files.update(site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]))
     for key, html in pages.items():
         files[key] = html.encode("utf-8")
     pdf_warnings: list[str] = []
@@ -207,6 +213,31 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     return BuildResult(out, all_files, problems, pdf_warnings, sorted(d.source.display for d in loaded))
 
 
+_HEADING = re.compile(r'<h([1-3]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def search_entry(page: str, url: str, entry: dict) -> dict:
+    """What the offline search knows of one page: its title, its headings, its index keywords.
+
+    Taken from the rendered page and its index entry only, so each edition's index holds
+    nothing that edition does not show."""
+    import html as htmlmod
+
+    found = [(level, anchor, htmlmod.unescape(_TAG.sub("", text)).strip()) for level, anchor, text in _HEADING.findall(page)]
+    title = next((text for level, _, text in found if level == "1"), entry["title"])
+    headings = [(anchor, text) for level, anchor, text in found if level != "1"]
+    keywords = " ".join(str(v) for k, v in entry.items() if k in ("counterparty", "owner", "context") and v)
+    return {"t": title, "u": url, "k": keywords, "s": [[a, t] for a, t in headings if t and t != title] or [["", title]]}
+
+
+def site_assets(renderer, prefix: str, search: list[dict]) -> dict[str, bytes]:
+    """The site script and the edition's search index, written next to its pages."""
+    script, _, _ = renderer.env.loader.get_source(renderer.env, "negdocs.js")
+    index = "window.NEGDOCS_SEARCH = " + json.dumps(search, ensure_ascii=False, sort_keys=True) + ";\n"
+    return {f"{prefix}assets/negdocs.js": script.encode("utf-8"), f"{prefix}search-index.js": index.encode("utf-8")}
+
+
 def in_shard(deal_id: str, shard: tuple[int, int]) -> bool:
     """Stable share by id hash: adding a deal moves only that deal."""
     k, n = shard
@@ -233,7 +264,8 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
             records.setdefault(display, record)
         for path in folder.rglob("*"):
             name = path.relative_to(folder).as_posix()
-            if path.is_file() and not name.endswith("index.html") and name != ".negdocs-build.json":
+            generated = name.endswith(("index.html", "search-index.js", "assets/negdocs.js")) or name == ".negdocs-build.json"
+            if path.is_file() and not generated:
                 reuse.setdefault(name, path)
     problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
     if problems:
@@ -245,6 +277,7 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
         if edition == "internal" or any(name.startswith(prefix) for name in reuse):
             entries = sorted((_entry_from_json(r["entries"][edition]) for r in records.values()), key=lambda e: e["id"])
             files[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(edition, entries, project)).encode()
+            files.update(site_assets(renderer, prefix, [r["search"][edition] for _, r in sorted(records.items())]))
     manifest = {"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
                 "deals": {d: records[d] for d in sorted(records)}}
     write_site(out, files, manifest, reuse)

@@ -15,11 +15,22 @@ def _validate_link(url: str) -> bool:
     return url.strip().lower().startswith(SAFE_SCHEMES)
 
 
+def _nest_headings(state) -> None:
+    """A field's top heading becomes <h3>: fields sit under a section's <h2>, never above it."""
+    heads = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+    if not heads:
+        return
+    shift = 3 - min(int(t.tag[1]) for t in heads)
+    for token in heads:
+        token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
+
+
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table").enable("strikethrough")
     md.disable("image")  # images would be fetched into PDFs; deal text never embeds them
     md.validateLink = _validate_link
+    md.core.ruler.push("nest_headings", _nest_headings)
     return md
 
 

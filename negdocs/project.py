@@ -33,6 +33,18 @@ class Settings(BaseModel):
     checks: ChecksConfig = Field(default_factory=ChecksConfig, description="`ignore`: warning rules silenced project-wide.")
 
 
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 LOGO_MAX_BYTES = 512 * 1024
 
@@ -64,6 +76,7 @@ class Project:
     root: Path
     settings: Settings = field(default_factory=Settings)
     logo: str | None = None  # data: URI
+    lines: dict = field(default_factory=dict)  # line of each negdocs.yaml value
 
     @classmethod
     def load(cls, root: Path | None = None) -> "Project":
@@ -81,10 +94,22 @@ class Project:
             for error in exc.errors(include_url=False):
                 schema_problem(out, error, Settings)
             raise NegdocsError(out.problems) from exc
-        project = cls(root, settings)
+        project = cls(root, settings, lines=source.lines)
         if settings.logo:
             project.logo = _logo(root, settings.logo, source)
         return project
+
+    def warnings(self) -> list[Problem]:
+        """Settings that work but serve readers badly: an accent colour too light for text."""
+        ratio = contrast(self.settings.accent, "#ffffff")
+        if ratio >= 4.5:
+            return []
+        return [Problem(CONFIG_NAME, self.config_line("accent"), f"accent: {self.settings.accent} has a contrast of "
+                        f"{ratio:.1f}:1 on white, below the 4.5:1 WCAG AA needs for text; links and highlights use a darker "
+                        "shade of it, choose a darker accent to keep the brand colour exact", "contrast", "warning")]
+
+    def config_line(self, key: str) -> int:
+        return self.lines.get((key,), 1)
 
     @property
     def templates(self) -> Path:

@@ -39,7 +39,8 @@ def test_build_writes_index_and_pages(make_project):
     project = make_project({"playbooks/acme.yaml": ACME, "playbooks/guide.yaml": MINIMAL})
     result = project.run("build", "--no-pdf")
     assert result.exit_code == 0, result.output
-    assert project.files() == [".negdocs-build.json", "acme.html", "guide.html", "index.html"]
+    assert project.files() == [".negdocs-build.json", "acme.html", "assets/negdocs.js", "guide.html", "index.html",
+                               "search-index.js"]
     assert result.stdout.startswith("negdocs: 2 pages and 0 PDF in build; 2 deal files rebuilt")
     page = (project.root / "build/acme.html").read_text()
     assert "Our floor" in page or "120,000 USD" in page
@@ -49,7 +50,7 @@ def test_build_writes_index_and_pages(make_project):
 def test_build_into_another_folder(make_project):
     project = make_project({"playbooks/guide.yaml": MINIMAL})
     assert project.run("build", "--no-pdf", "--out", "site").exit_code == 0
-    assert project.files("site") == [".negdocs-build.json", "guide.html", "index.html"]
+    assert project.files("site") == [".negdocs-build.json", "assets/negdocs.js", "guide.html", "index.html", "search-index.js"]
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_write(make_project):

@@ -84,3 +84,19 @@ def test_logo_is_embedded_and_must_stay_inside_the_project(make_project):
     result = project.run("build", "--no-pdf")
     assert result.exit_code == 1
     assert "negdocs.yaml:1: error schema: logo: '../outside.svg' is outside the project" in result.stderr
+
+
+def test_light_accent_warns_at_build_time(make_project):
+    project = make_project({"playbooks/g.yaml": "format: negdocs/v1\ntitle: G\ncontext: sales\n",
+                            "negdocs.yaml": "site_title: Sunny\naccent: '#f5c400'\n"})
+    result = project.run("build", "--no-pdf")
+    assert result.exit_code == 0
+    assert "negdocs.yaml:2: warning contrast: accent: #f5c400 has a contrast of 1.6:1 on white" in result.stderr
+    project.write("negdocs.yaml", "accent: '#1f4e79'\n")
+    assert "contrast" not in project.run("build", "--no-pdf").stderr
+
+
+def test_markdown_headings_nest_under_their_section():
+    from negdocs.markdown import render
+
+    assert str(render("## Context\n\n#### Detail")) == "<h3>Context</h3>\n<h5>Detail</h5>\n"

@@ -1,0 +1,165 @@
+"""Every page of both editions of the example site, checked in a real browser and by the HTML checker.
+
+* axe-core (WCAG 2.0/2.1 A and AA rules plus best practices) in headless Debian Chromium,
+  driven by playwright-core (tests/browser/audit.js), with every non-``file:`` request blocked;
+* the W3C Nu HTML checker (vnu.jar from the vnu-jar npm package) on Java.
+
+Both must report nothing. A deliberately broken project template proves that each check
+can fail. The tools come from ``make browser-deps``; without them these tests fail (they do
+not skip), saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BROWSER = REPO / "tests" / "browser"
+AUDIT = BROWSER / "audit.js"
+MODULES = BROWSER / "node_modules"
+VNU = MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = Path("/usr/bin/chromium")
+
+# A project template that breaks both checks: an image without alt text (axe `image-alt`,
+# vnu "must have an alt attribute"), a duplicate id (vnu) and a remote image (the audit
+# must block the request, not fetch it).
+BROKEN_INDEX = """\
+{% extends "builtin/index.html" %}
+{% block body %}
+<main id="main">
+<h1 id="broken">Deliberately broken</h1>
+<p id="broken">The same id twice.</p>
+<img src="http://127.0.0.1:9/pixel.png">
+</main>
+{% endblock %}
+"""
+
+
+def require_tools() -> None:
+    """Fail (never skip) when the browser, the npm packages, node or java are missing."""
+    missing = []
+    if not CHROMIUM.is_file():
+        missing.append(f"Debian's Chromium ({CHROMIUM})")
+    packages = [p for p in ("axe-core", "playwright-core", "vnu-jar") if not (MODULES / p / "package.json").is_file()]
+    if packages:
+        missing.append(f"the npm packages {', '.join(packages)} in {MODULES.relative_to(REPO)}")
+    missing += [f"`{program}` on PATH" for program in ("node", "java") if shutil.which(program) is None]
+    if missing:
+        pytest.fail("the browser checks need " + " and ".join(missing) + ": run `make browser-deps`", pytrace=False)
+
+
+def _build(root: Path) -> Path:
+    from negdocs.build import build
+
+    out = (root / "site").resolve()
+    build(out=out, pdf=False, edition="all", root=root)
+    return out
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def _axe(site: Path) -> dict:
+    run = subprocess.run(["node", str(AUDIT), str(site)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, f"audit.js failed ({run.returncode}):\n{run.stderr}"
+    return json.loads(run.stdout)
+
+
+def _vnu(pages: list[Path]) -> list[dict]:
+    run = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--errors-only", *map(str, pages)],
+                         capture_output=True, text=True, timeout=600)
+    report = run.stderr.strip() or run.stdout.strip()  # vnu writes its report on stderr
+    try:
+        messages = json.loads(report)["messages"]
+    except (ValueError, KeyError) as exc:
+        raise AssertionError(f"vnu gave no JSON report ({run.returncode}):\n{run.stdout}\n{run.stderr}") from exc
+    return [m for m in messages if m.get("type") in ("error", "non-document-error")]
+
+
+def _where(site: Path, message: dict) -> str:
+    """``page.html:line`` for a vnu message (whose url is ``file:/abs/path``)."""
+    url = message.get("url", "")
+    path = Path(unquote(urlsplit(url).path)) if url.startswith("file:") else None
+    name = path.relative_to(site).as_posix() if path and path.is_relative_to(site) else url
+    return f"{name}:{message.get('lastLine', '?')}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The example site (both editions, no PDF) built from a copy of playbooks/."""
+    root = tmp_path_factory.mktemp("examples")
+    shutil.copytree(REPO / "playbooks", root / "playbooks")
+    out = _build(root)
+    assert (out / "index.html").is_file() and (out / "proposal" / "index.html").is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> Path:
+    """A project whose index.html override breaks accessibility and HTML validity."""
+    root = tmp_path_factory.mktemp("broken")
+    (root / "playbooks").mkdir()
+    (root / "playbooks" / "guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n", encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates" / "index.html").write_text(BROKEN_INDEX, encoding="utf-8")
+    out = _build(root)
+    assert "Deliberately broken" in (out / "index.html").read_text(encoding="utf-8")
+    return out
+
+
+@pytest.mark.browser
+def test_every_page_passes_axe(site):
+    require_tools()
+    result = _axe(site)
+    assert result["pages"] == len(_pages(site)) >= 12
+    assert result["blocked"] == [], f"the site requested non-local URLs: {result['blocked']}"
+    found = [f"{v['page']}: {v['id']} ({v['impact']}) {v['help']}: {', '.join(v['nodes'])}" for v in result["violations"]]
+    assert not found, f"{len(found)} axe violation(s):\n" + "\n".join(found)
+
+
+@pytest.mark.browser
+def test_every_page_passes_the_html_checker(site):
+    require_tools()
+    pages = _pages(site)
+    assert len(pages) >= 12
+    errors = _vnu(pages)
+    found = [f"{_where(site, m)}: {m.get('message')}" for m in errors]
+    assert not found, f"{len(found)} vnu error(s):\n" + "\n".join(found)
+
+
+@pytest.mark.browser
+def test_the_checks_can_fail(broken):
+    require_tools()
+    result = _axe(broken)
+    assert result["pages"] == len(_pages(broken)) == 4
+    rules = {(v["page"], v["id"]) for v in result["violations"]}
+    assert {("index.html", "image-alt"), ("proposal/index.html", "image-alt")} <= rules, result["violations"]
+    assert "http://127.0.0.1:9/pixel.png" in result["blocked"], result["blocked"]
+
+    errors = _vnu([broken / "index.html"])
+    messages = " | ".join(m.get("message", "") for m in errors)
+    assert "Duplicate ID" in messages and "alt" in messages, messages
+
+
+@pytest.mark.browser
+def test_offline_search_and_remembered_checklist(site):
+    """The site script in a real browser, from file:// with no network: search finds a
+    section by keyboard, and a ticked checklist box is still ticked after a reload."""
+    require_tools()
+    run = subprocess.run(["node", str(BROWSER / "behaviour.js"), str(site), "acme-renewal.html", "acme readiness"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["searchVisible"] is True
+    assert ["ACME Corp enterprise platform renewal 2027: Readiness", "acme-renewal.html#readiness-h"] in result["results"]
+    assert result["status"].endswith(("result", "results"))
+    assert result["focused"] == result["results"][0][1]  # ArrowDown moves focus into the results
+    assert (result["before"], result["afterReload"]) == (False, True)
+    assert result["blocked"] == []
