@@ -144,6 +144,8 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         deal_key = keys.deal(digest, git.get(path, {}))
         outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
         old = previous.get(display)
+        if not (isinstance(old, dict) and {"key", "id", "outputs", "findings", "entries", "line", "search"} <= old.keys()):
+            old = None
         if old and old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
                 and all((out / _name(k, old["id"], ext)).is_file() for k in outputs for ext in ((".html", ".pdf") if pdf else (".html",))):
             kept[display] = old
@@ -255,6 +257,7 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     records: dict[str, dict] = {}
     reuse: dict[str, Path] = {}
     problems: list[Problem] = []
+    editions_seen: set[tuple] = set()
     for folder in dirs:
         manifest = incremental.load_manifest(folder)
         if not manifest:
@@ -262,9 +265,12 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
             continue
         for display, record in manifest["deals"].items():
             records.setdefault(display, record)
+            editions_seen.add(tuple(sorted(record.get("search", {}))))
         for path in folder.rglob("*"):
             name = path.relative_to(folder).as_posix()
-            generated = name.endswith(("index.html", "search-index.js", "assets/negdocs.js")) or name == ".negdocs-build.json"
+            generated = name in {f"{_prefix(e)}{f}" for e in editions.EDITIONS for f in ("index.html", "search-index.js",
+                                                                                       "assets/negdocs.js")} \
+                or name == ".negdocs-build.json"
             if path.is_file() and not generated:
                 reuse.setdefault(name, path)
     problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
@@ -272,12 +278,15 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
         raise NegdocsError(problems)
     renderer = Renderer(project.templates, project.root)
     files = {}
-    for edition in editions.EDITIONS:
+    built = [e for e in editions.EDITIONS if all(e in r.get("search", {}) for r in records.values())]
+    if len(editions_seen) > 1 or (records and not built):
+        raise NegdocsError(Problem(", ".join(map(str, dirs)), 0, "the shards were built with different --edition "
+                                   "values; build every shard with the same --edition", "usage"))
+    for edition in built:
         prefix = _prefix(edition)
-        if edition == "internal" or any(name.startswith(prefix) for name in reuse):
-            entries = sorted((_entry_from_json(r["entries"][edition]) for r in records.values()), key=lambda e: e["id"])
-            files[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(edition, entries, project)).encode()
-            files.update(site_assets(renderer, prefix, [r["search"][edition] for _, r in sorted(records.items())]))
+        entries = sorted((_entry_from_json(r["entries"][edition]) for r in records.values()), key=lambda e: e["id"])
+        files[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(edition, entries, project)).encode()
+        files.update(site_assets(renderer, prefix, [r["search"][edition] for _, r in sorted(records.items())]))
     manifest = {"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
                 "deals": {d: records[d] for d in sorted(records)}}
     write_site(out, files, manifest, reuse)
@@ -313,10 +322,11 @@ def build_date() -> str | None:
     """The build date from SOURCE_DATE_EPOCH, or None: output never carries wall-clock time."""
     import datetime as dt
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch or not epoch.isdigit():
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    try:
+        return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()) if epoch.isdigit() else None
+    except (OverflowError, OSError, ValueError):  # not a representable time: no date, as when unset
         return None
-    return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date())
 
 
 def _provenance(loaded: Loaded, git: dict) -> dict:

@@ -11,6 +11,7 @@ import click
 
 from negdocs import __version__
 from negdocs.errors import NegdocsError
+from negdocs.report import FORMATS
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
@@ -80,7 +81,7 @@ def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
 
 @cli.command()
 @PATHS
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="text: file:line: severity rule: message; json: a list of objects; "
               "github: workflow commands for inline annotations; sarif: SARIF 2.1.0.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")

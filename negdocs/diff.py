@@ -15,7 +15,7 @@ from negdocs import checks
 from negdocs.analysis import analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.loader import Source, parse
+from negdocs.loader import Source, parse, read_source
 from negdocs.model import NUMERIC_KINDS, Deal
 from negdocs.money import format_number, format_value
 from negdocs.validate import validate
@@ -76,7 +76,8 @@ def _show(value, kind: str | None = None, currency: str = "USD") -> str:
     return str(value)
 
 
-def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_label: str, new_label: str) -> DealDiff:
+def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_label: str, new_label: str,
+            ignore=()) -> DealDiff:
     result = DealDiff(old_label, new_label, new.title)
     cur = new.currency
     for name in TOP:
@@ -94,8 +95,8 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
                 result.changes.append(Change(section, "", key, _plain(a_d.get(key)), _plain(b_d.get(key)), text))
     for section, key in KEYS.items():
         _compare_list(section, key, getattr(old, section), getattr(new, section), result)
-    old_f = _findings(old, old_source)
-    new_f = _findings(new, new_source)
+    old_f = _findings(old, old_source, ignore)
+    new_f = _findings(new, new_source, ignore)
     result.new_findings = sorted(new_f - old_f)
     result.cleared_findings = sorted(old_f - new_f)
     return result
@@ -109,16 +110,16 @@ def _plain(value):
     return value
 
 
-def _findings(deal: Deal, source: Source) -> set[str]:
-    return {f"{p.rule}: {p.message}" for p in checks.run(source, deal, analyse(deal))}
+def _findings(deal: Deal, source: Source, ignore) -> set[str]:
+    return {f"{p.rule}: {p.message}" for p in checks.run(source, deal, analyse(deal), ignore)}
 
 
 def _compare_issues(old: Deal, new: Deal, result: DealDiff, cur: str):
     before = {i.id: i for i in old.issues}
     after = {i.id: i for i in new.issues}
-    for iid in after.keys() - before.keys():
+    for iid in [i for i in after if i not in before]:
         result.changes.append(Change("issues", iid, "", None, after[iid].model_dump(mode="json"), f"issue {iid} added ({after[iid].name})"))
-    for iid in before.keys() - after.keys():
+    for iid in [i for i in before if i not in after]:
         result.changes.append(Change("issues", iid, "", before[iid].model_dump(mode="json"), None, f"issue {iid} removed ({before[iid].name})"))
     for iid in [i for i in after if i in before]:
         a, b = before[iid], after[iid]
@@ -190,11 +191,11 @@ def render(diffs: list[DealDiff], fmt: str) -> str:
 def _read(spec: str, root: Path) -> tuple[str, str]:
     """(text, label) of a file path or a git ``REV:path``."""
     path = Path(spec)
+    if path.is_dir():
+        raise NegdocsError(Problem(spec, 0, "is a folder; give a deal file, a REV:path, or use --rev REV PATH", "usage"))
     if path.exists():
-        try:
-            return path.read_bytes().decode("utf-8-sig"), spec
-        except UnicodeDecodeError as exc:
-            raise NegdocsError(Problem(spec, 1, "not UTF-8", "yaml")) from exc
+        source = read_source(path, spec)  # the same limits and checks as every deal file
+        return path.read_bytes().decode("utf-8-sig"), source.display
     if ":" in spec:
         from negdocs import gitinfo
 
@@ -202,14 +203,22 @@ def _read(spec: str, root: Path) -> tuple[str, str]:
     raise NegdocsError(Problem(spec, 0, "no such file, and not a git REV:path", "usage"))
 
 
+def _ignored(root: Path) -> tuple[str, ...]:
+    """The project's checks.ignore, so diff reports the findings check would."""
+    from negdocs.project import Project
+
+    return tuple(Project.load(root).settings.checks.ignore)
+
+
 def diff_specs(old: str, new: str, root: Path) -> list[DealDiff]:
     from negdocs.strategy import load_packs
 
+    ignore = _ignored(root)
     packs = load_packs(root)
     (old_text, old_label), (new_text, new_label) = _read(old, root), _read(new, root)
     a, a_src = load_text(old_text, old_label, packs)
     b, b_src = load_text(new_text, new_label, packs)
-    return [compare(a, b, a_src, b_src, old_label, new_label)]
+    return [compare(a, b, a_src, b_src, old_label, new_label, ignore)]
 
 
 def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
@@ -217,6 +226,7 @@ def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
     from negdocs import gitinfo
     from negdocs.strategy import load_packs
 
+    ignore = _ignored(root)
     packs = load_packs(root)
     top = gitinfo.toplevel(root)
     diffs = []
@@ -238,5 +248,5 @@ def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
             diffs.append(DealDiff(spec, shown, new.title, status="added"))
             continue
         old, old_src = load_text(old_text, spec, packs)
-        diffs.append(compare(old, new, old_src, new_src, spec, shown))
+        diffs.append(compare(old, new, old_src, new_src, spec, shown, ignore))
     return diffs

@@ -12,16 +12,13 @@ from pathlib import Path
 from negdocs.errors import NegdocsError, Problem
 
 
-def _git(root: Path, *args: str, check: bool = True) -> str | None:
+def _git(root: Path, *args: str) -> str | None:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=root, capture_output=True, text=True,
+                                timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    if result.returncode != 0:
-        if check:
-            return None
-        return None
-    return result.stdout
+    return result.stdout if result.returncode == 0 else None
 
 
 def toplevel(root: Path) -> Path | None:
@@ -35,7 +32,10 @@ def show(root: Path, spec: str) -> str:
     top = toplevel(root)
     if top is None:
         raise NegdocsError(Problem(spec, 0, "not inside a git repository", "usage"))
-    rel = (root / path).resolve().relative_to(top).as_posix() if not path.startswith("/") else path.lstrip("/")
+    target = (root / path).resolve()
+    if not target.is_relative_to(top):
+        raise NegdocsError(Problem(spec, 0, f"{path!r} is outside the git repository", "usage"))
+    rel = target.relative_to(top).as_posix()
     try:
         result = subprocess.run(["git", "show", f"{rev}:{rel}"], cwd=top, capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -53,6 +53,9 @@ def changed_since(root: Path, rev: str, paths: list[Path]) -> list[str]:
         raise NegdocsError(Problem(rev, 0, "not inside a git repository", "usage"))
     if _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}") is None:
         raise NegdocsError(Problem(rev, 0, f"unknown revision {rev!r}", "usage"))
+    outside = [str(p) for p in paths if not p.resolve().is_relative_to(top)]
+    if outside:
+        raise NegdocsError(Problem(outside[0], 0, "outside the git repository", "usage"))
     rels = [p.resolve().relative_to(top).as_posix() for p in paths]
     out = _git(top, "diff", "--name-only", "--no-renames", rev, "--", *rels) or ""
     untracked = _git(top, "ls-files", "--others", "--exclude-standard", "--", *rels) or ""

@@ -60,7 +60,10 @@ class Keys:
 
     def template(self, name: str) -> str:
         if name not in self._templates:
-            closure = template_closure(self.env, name)
+            try:
+                closure = template_closure(self.env, name)
+            except jinja2.TemplateError:
+                return sha(name)  # the render reports the error at its template line
             self._templates[name] = sha(*(f"{k}\0{v}" for k, v in sorted(closure.items())))
         return self._templates[name]
 

@@ -55,7 +55,7 @@ class Source:
         return 1
 
 
-def read_source(path: Path, display: str) -> Source:
+def read_source(path: Path, display: str, empty_ok: bool = False) -> Source:
     """Read and parse one deal file; raise :class:`NegdocsError` on any problem."""
     import hashlib
 
@@ -73,6 +73,8 @@ def read_source(path: Path, display: str) -> Source:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         fail(raw.count(b"\n", 0, exc.start) + 1, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")
+    if empty_ok and not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        return Source(path, display, {}, {}, hashlib.sha256(raw).hexdigest())
     data, lines = parse(text, display)
     return Source(path, display, data, lines, hashlib.sha256(raw).hexdigest())
 

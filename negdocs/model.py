@@ -43,6 +43,9 @@ def _currency(value):
 Slug = Annotated[str, Field(pattern=SLUG_RE.pattern, max_length=80, json_schema_extra={"examples": ["price"]})]
 Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={"format": "date"})]
 Currency = Annotated[str, BeforeValidator(_currency), Field(pattern=r"^[A-Z]{3}$")]
+MAX_NUMBER = 10**15
+
+
 def _number(value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{value!r} is not a number; write digits only, such as 120000 or 12.5")
@@ -50,6 +53,8 @@ def _number(value):
         raise ValueError(f"{value!r} is not a finite number")
     if value < 0:
         raise ValueError(f"{value!r} is negative; values are never negative")
+    if value > MAX_NUMBER:
+        raise ValueError(f"{value!r} is too large; values stay below {MAX_NUMBER:,}")
     return value
 
 

@@ -69,8 +69,13 @@ def _fetcher_class():
     return ProjectFetcher
 
 
-TIMEOUT = int(os.environ.get("NEGDOCS_PDF_TIMEOUT", "120"))  # seconds per document
-MEMORY = int(os.environ.get("NEGDOCS_PDF_MEMORY_MB", "2048"))  # address space per worker
+def _limit(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+TIMEOUT = _limit("NEGDOCS_PDF_TIMEOUT", 120)  # seconds per document (a positive whole number)
+MEMORY = _limit("NEGDOCS_PDF_MEMORY_MB", 2048)  # address space per worker, MB
 
 
 class _Timeout(Exception):

@@ -53,8 +53,11 @@ def _logo(root: Path, name: str, source) -> str:
     """The logo as a data: URI, so HTML and PDF embed it without fetching anything."""
     import base64
 
-    path = (root / name).resolve()
     line = source.line(("logo",))
+    try:
+        path = (root / name).resolve()
+    except (OSError, ValueError):
+        raise NegdocsError(Problem(source.display, line, f"logo: {name!r} is not a usable file name", "schema")) from None
 
     def fail(message: str):
         raise NegdocsError(Problem(source.display, line, f"logo: {message}", "schema"))
@@ -84,7 +87,7 @@ class Project:
         config = root / CONFIG_NAME
         if not config.is_file():
             return cls(root)
-        source = read_source(config, display_path(config, root))
+        source = read_source(config, display_path(config, root), empty_ok=True)
         try:
             settings = Settings.model_validate(source.data)
         except ValidationError as exc:
@@ -94,6 +97,14 @@ class Project:
             for error in exc.errors(include_url=False):
                 schema_problem(out, error, Settings)
             raise NegdocsError(out.problems) from exc
+        from negdocs.checks import WARNINGS
+        from negdocs.validate import suggest
+
+        unknown = [(n, r) for n, r in enumerate(settings.checks.ignore) if r not in WARNINGS]
+        if unknown:
+            raise NegdocsError([Problem(source.display, source.line(("checks", "ignore", n)), f"checks.ignore[{n}]: unknown "
+                                        f"rule {r!r}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
+                                for n, r in unknown])
         project = cls(root, settings, lines=source.lines)
         if settings.logo:
             project.logo = _logo(root, settings.logo, source)

@@ -58,6 +58,12 @@ class Renderer:
         except jinja2.TemplateError as exc:
             filename, line = _template_frame(exc.__traceback__, name)
             raise NegdocsError(Problem(self._where(filename, name), line, exc.message or str(exc), "template")) from exc
+        except UnicodeDecodeError as exc:
+            raise NegdocsError(Problem(name, 1, f"a template is not UTF-8: {exc.reason}", "template")) from exc
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+            # an expression in a project template failed ({{ 1/0 }}, a bad index): report it at its line
+            filename, line = _template_frame(exc.__traceback__, name)
+            raise NegdocsError(Problem(self._where(filename, name), line, f"{type(exc).__name__}: {exc}", "template")) from exc
 
     def _where(self, filename: str | None, name: str) -> str:
         return display_path(Path(filename), self.root) if filename else name

@@ -127,10 +127,18 @@ def serve(root: Path, host: str, port: int, edition: str, pdf: bool, log, ready=
     """Serve until Ctrl-C (or ``stop`` is set); returns cleanly."""
     from watchfiles import watch
 
+    handler = type("BoundHandler", (Handler,), {"site": None})
+    try:
+        server = ThreadingHTTPServer((host, port), partial(handler, directory="."))
+    except OSError as exc:
+        from negdocs.errors import Problem
+
+        raise NegdocsError(Problem(f"{host}:{port}", 0, f"cannot listen: {exc.strerror or exc}; try another --port",
+                                   "usage")) from exc
     site = Site(root, edition, pdf, log)
+    handler.site = site
+    server.RequestHandlerClass = partial(handler, directory=str(site.folder))
     site.rebuild()
-    handler = type("BoundHandler", (Handler,), {"site": site})
-    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site.folder)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

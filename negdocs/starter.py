@@ -26,8 +26,9 @@ def new(context: str, deal_id: str, strategy: str, root: Path) -> Path:
     """Write ``playbooks/<context>/<id>.yaml``; never overwrite anything."""
     from negdocs.strategy import load_packs
 
-    if not SLUG_RE.match(deal_id):
-        raise NegdocsError(Problem(deal_id, 0, "not a valid id: use lowercase letters, digits and hyphens", "usage"))
+    if not SLUG_RE.match(deal_id) or len(deal_id) > 80 or deal_id == "index":
+        raise NegdocsError(Problem(deal_id, 0, "not a valid id: use up to 80 lowercase letters, digits and hyphens "
+                                   "(and not `index`)", "usage"))
     packs = load_packs(root)
     if strategy not in packs:
         raise NegdocsError(Problem(strategy, 0, f"unknown strategy; available: {', '.join(sorted(packs))}", "usage"))

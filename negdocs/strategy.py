@@ -206,15 +206,13 @@ class Pack(_Part):
         from negdocs.checks import WARNINGS
 
         _exact_keys(self.rationale, tuple(WARNINGS), "rationale")
+        if self.id == "power-based":  # the playbook explains each of these rules when it fires
+            _exact_keys(self.do_not_use, DO_NOT_USE_RULES, "do_not_use")
         for pitfall in self.pitfalls:
             unknown = set(pitfall.rules) - set(WARNINGS)
             if unknown:
                 raise ValueError(f"pitfall {pitfall.name!r} names unknown rules {sorted(unknown)}")
         return self
-
-    def fill(self, template: str, values: dict[str, str]) -> str:
-        """Fill one script template's ``{placeholders}``."""
-        return _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), self.scripts[template].text)
 
 
 def pack_files(project_dir: Path | None = None) -> list[Path]:

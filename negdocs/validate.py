@@ -105,7 +105,10 @@ def _inner_model(annotation) -> type[BaseModel] | None:
 
 
 def schema_problem(out: Collector, error: dict, root: type[BaseModel] = Deal):
-    loc = tuple(error["loc"])
+    loc = _data_loc(out.source.data, tuple(error["loc"]))
+    if error["type"] not in ("extra_forbidden", "missing") and any(p.message.startswith(dotted(loc) + ":")
+                                                                     for p in out.problems):
+        return  # one problem per location (a union reports each branch)
     kind, value = error["type"], error.get("input")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1], root)
@@ -136,6 +139,23 @@ def schema_problem(out: Collector, error: dict, root: type[BaseModel] = Deal):
         out.add(loc, f"{message[0].lower()}{message[1:]}, got {_describe(value)}")
 
 
+def _data_loc(data, loc: tuple) -> tuple:
+    """The part of a pydantic location that exists in the data (drops union branch names);
+    a last key that is missing from the data is kept, since the message names it."""
+    kept = []
+    for n, part in enumerate(loc):
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(data, dict) and n == len(loc) - 1:
+            pass
+        else:
+            break
+        kept.append(part)
+    return tuple(kept)
+
+
 def _at_line(problem: Problem, line: int) -> Problem:
     return Problem(problem.path, line, problem.message, problem.rule, problem.severity)
 
@@ -152,7 +172,13 @@ def _describe(value) -> str:
 
 
 # -- cross-field rules ----------------------------------------------------------------------
+RESERVED_IDS = {"index"}  # index.html is the site index
+
+
 def _check_id(out: Collector, deal: Deal):
+    if deal_id(out.source, deal) in RESERVED_IDS:
+        out.add(("id",) if deal.id else (), f"the id {deal_id(out.source, deal)!r} is reserved for the site index; "
+                "choose another (rename the file or add an `id:`)")
     if deal.id is None and not SLUG_RE.match(deal_id(out.source)):
         out.add((), f"the file name {out.source.path.name!r} is not a valid id; rename the file or add an `id:` "
                 "(lowercase letters, digits and hyphens)")
@@ -240,7 +266,9 @@ def _check_meso(out: Collector, deal: Deal):
             if issue is None:
                 out.add(loc + (key,), f"unknown issue {key!r}{suggest(key, issues)}", rule="reference")
             elif issue.kind == "text":
-                if not isinstance(value, str) or (issue.positions and value not in issue.positions):
+                if not issue.positions:
+                    out.add(loc + (key,), f"{key!r} has no `positions`; list them on the issue to offer {value!r}")
+                elif not isinstance(value, str) or value not in issue.positions:
                     out.add(loc + (key,), f"{value!r} is not one of the positions of {key!r}: {', '.join(issue.positions)}")
             elif isinstance(value, str):
                 out.add(loc + (key,), f"{value!r} is not a number; {key!r} is a {issue.kind} issue")

@@ -21,14 +21,6 @@ def is_ours(out: Path) -> bool:
     return not out.exists() or (out.is_dir() and (not any(out.iterdir()) or (out / MARKER).is_file()))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write one file through a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def write_site(out: Path, files: dict[str, bytes], manifest: dict, reuse: dict[str, Path] | None = None) -> None:
     """Replace ``out`` with exactly ``files`` (relative path -> bytes) plus ``reuse`` (relative
     path -> an existing file, linked or copied over from the previous build)."""
@@ -37,8 +29,7 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict, reuse: dict[s
         raise NegdocsError(Problem(str(out), 0, f"refusing to replace {out}: it is not empty and was not written by negdocs; "
                                    "choose another --out", "usage"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    _recover(out)
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     staging.mkdir()
     try:
@@ -58,6 +49,31 @@ def write_site(out: Path, files: dict[str, bytes], manifest: dict, reuse: dict[s
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return int(pid) != os.getpid()
+
+
+def _recover(out: Path) -> None:
+    """Tidy up after builds that were killed: remove their staging folders, and if one died
+    between the two renames of the swap, put its previous output back."""
+    for stale in out.parent.glob(f".{out.name}.staging-*"):
+        if not _alive(stale.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(stale, ignore_errors=True)
+    for old in sorted(out.parent.glob(f".{out.name}.old-*")):
+        if _alive(old.name.rsplit("-", 1)[-1]):
+            continue
+        if not out.exists():
+            os.rename(old, out)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -75,4 +75,5 @@ from negdocs.checks import preparation, conduct, fit, numbers  # noqa: E402,F401
 ORDER = ("anchor-without-basis", "concession-without-get", "deadline-without-evidence", "price-only", "face-threat",
          "timing", "batna-without-evidence", "relationship-over-gain", "perceived-power", "face-culture", "no-zopa",
          "meso-breaks-walk-away", "meso-unbalanced", "walk-away-below-batna")
+assert set(ORDER) == set(WARNINGS), "every registered rule has its place in ORDER"
 WARNINGS = {name: WARNINGS[name] for name in ORDER}
