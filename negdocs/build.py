@@ -111,108 +111,119 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
           report: Report = lambda message: None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Build the site (and PDFs) for every deal under ``paths`` into ``out``.
 
+    Each deal is loaded, checked and rendered in turn, its pages streamed into a staging
+    folder, so memory does not grow with the number of deals; PDFs follow once every file is
+    known to be valid, and the staging folder replaces ``out`` only when all succeeded.
     Deals whose key (see :mod:`negdocs.incremental`) is unchanged since the last build into
     ``out`` are carried over without being parsed or rendered; ``force`` rebuilds all.
     """
     from negdocs import gitinfo, incremental
     from negdocs.render import Renderer
     from negdocs.strategy import pack_files
-    from negdocs.writer import is_ours, write_site
+    from negdocs.writer import Staging
 
     project = Project.load(root)
     packs = load_packs(project.root)
     out = (out or project.root / "build").resolve()
-    if not is_ours(out):  # fail before the slow part
-        write_site(out, {}, {})
     renderer = Renderer(project.templates, project.root)
     wanted = editions.EDITIONS if edition == "all" else (edition,)
     paths = project.discover(list(paths))
     git = gitinfo.provenance(project.root, paths)
     keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
     previous = {} if force else incremental.load_manifest(out).get("deals", {})
+    exts = (".html", ".pdf") if pdf else (".html",)
 
-    loaded: list[Loaded] = []
-    kept: dict[str, dict] = {}  # display path -> manifest record carried over
-    problems: list[Problem] = []
-    records: dict[str, dict] = {}
-    for path in paths:
-        display = project.display(path)
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            digest = ""
-        deal_key = keys.deal(digest, git.get(path, {}))
-        outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
-        old = previous.get(display)
-        if not (isinstance(old, dict) and {"key", "id", "outputs", "findings", "entries", "line", "search"} <= old.keys()):
-            old = None
-        if old and old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
-                and all((out / _name(k, old["id"], ext)).is_file() for k in outputs for ext in ((".html", ".pdf") if pdf else (".html",))):
-            kept[display] = old
-            problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
-            records[display] = old
-            continue
-        one, found = load_one(project, packs, path, strict)
-        problems += found
-        if one is not None:
-            loaded.append(one)
-            records[display] = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)),
-                                "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in editions.EDITIONS},
-                                "findings": [asdict(f) for f in one.findings]}
-    problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
-    problems = sorted(problems + project.warnings())
-    if any(p.is_error for p in problems):
-        raise NegdocsError(problems)
-    if shard is not None:  # every shard validates the whole project, then renders its share
-        loaded = [one for one in loaded if in_shard(one.id, shard)]
-        kept = {d: r for d, r in kept.items() if in_shard(r["id"], shard)}
-        records = {d: r for d, r in records.items() if in_shard(r["id"], shard)}
-
-    files: dict[str, bytes] = {}
-    reuse: dict[str, Path] = {}
-    labels: dict[str, str] = {}  # page -> the deal file it comes from, for messages
-    pages: dict[str, str] = {}
-    for name in wanted:
-        prefix = _prefix(name)
-        for one in loaded:
-            context = _page_context(name, one, packs, project, git.get(one.source.path, {}))
-            page = renderer.render(f"{name}.html", **context)
-            pages[f"{prefix}{one.id}.html"] = page
-            labels[f"{prefix}{one.id}.html"] = one.source.display
-            records[one.source.display].setdefault("search", {})[name] = search_entry(page, f"{one.id}.html",
-                                                                                      records[one.source.display]["entries"][name])
-        for record in kept.values():
-            for ext in (".html", ".pdf") if pdf else (".html",):
-                reuse[f"{prefix}{record['id']}{ext}"] = out / f"{prefix}{record['id']}{ext}"
-        entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
-        pages[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(name, entries, project))
-        files.update(site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]))
-    for key, html in pages.items():
-        files[key] = html.encode("utf-8")
-    pdf_warnings: list[str] = []
-    if pdf and labels:
-        from negdocs import pdf as pdfmod
-
-        missing = pdfmod.available()
-        if missing:
-            raise NegdocsError(Problem("negdocs", 0, missing, "setup"))
-        jobs_list = [pdfmod.PdfJob(key.removesuffix(".html") + ".pdf", pages[key], str(project.root), label)
-                     for key, label in sorted(labels.items())]
-        results = pdfmod.render_all(jobs_list, jobs or usable_cores(), progress)
-        failures = [Problem(job.label, 0, f"{job.key}: PDF rendering failed: {r.error}", "pdf")
-                    for job, r in zip(jobs_list, results) if r.error]
-        if failures:
-            raise NegdocsError(failures)
-        for result in results:
-            files[result.key] = result.data
-            pdf_warnings += [f"{result.key}: {w}" for w in result.warnings]
-    manifest = {"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
-                "deals": {d: records[d] for d in sorted(records)}}
-    write_site(out, files, manifest, reuse)
+    with Staging(out) as stage:
+        problems: list[Problem] = []
+        records: dict[str, dict] = {}  # display path -> manifest record, every valid deal
+        kept: list[dict] = []  # records carried over unchanged
+        rebuilt: list[str] = []
+        jobs_list = []  # (pdf name, staged html, deal file)
+        for path in paths:
+            display = project.display(path)
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                digest = ""
+            deal_key = keys.deal(digest, git.get(path, {}))
+            outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
+            old = previous.get(display)
+            if _reusable(old, deal_key, outputs, out, exts):
+                records[display] = old
+                kept.append(old)
+                problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
+                continue
+            one, found = load_one(project, packs, path, strict)
+            problems += found
+            if one is None:
+                continue
+            record = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)),
+                      "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in editions.EDITIONS},
+                      "findings": [asdict(f) for f in one.findings], "search": {}}
+            records[display] = record
+            if any(p.is_error for p in problems) or (shard is not None and not in_shard(one.id, shard)):
+                continue  # nothing more to render: the build will fail, or another shard renders it
+            rebuilt.append(display)
+            for name in wanted:
+                page = renderer.render(f"{name}.html", **_page_context(name, one, packs, project, git.get(path, {})))
+                staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
+                record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
+                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display))
+        problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
+        problems = sorted(problems + project.warnings())
+        if any(p.is_error for p in problems):
+            raise NegdocsError(problems)
+        if shard is not None:
+            records = {d: r for d, r in records.items() if in_shard(r["id"], shard)}
+            kept = [r for r in kept if in_shard(r["id"], shard)]
+        for record in kept:
+            for name in wanted:
+                for ext in exts:
+                    stage.link(f"{_prefix(name)}{record['id']}{ext}", out / f"{_prefix(name)}{record['id']}{ext}")
+        for name in wanted:
+            prefix = _prefix(name)
+            entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
+            stage.write(f"{prefix}index.html", renderer.render("index.html", **_index_context(name, entries, project)).encode())
+            for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
+                stage.write(asset, data)
+        pdf_warnings = _print(jobs_list, stage, project, jobs, progress) if pdf and jobs_list else []
+        stage.commit({"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
+                      "deals": {d: records[d] for d in sorted(records)}})
     for warning in pdf_warnings:
         report(f"warning: {warning}")
-    all_files = sorted([*files, *reuse])
-    return BuildResult(out, all_files, problems, pdf_warnings, sorted(d.source.display for d in loaded))
+    return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt))
+
+
+def _reusable(old, deal_key: str, outputs: dict, out: Path, exts: tuple) -> bool:
+    """A previous build's record still holds: same key, same outputs, files present."""
+    if not (isinstance(old, dict) and {"key", "id", "outputs", "findings", "entries", "line", "search"} <= old.keys()):
+        return False
+    return old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
+        and all((out / _name(k, old["id"], ext)).is_file() for k in outputs for ext in exts)
+
+
+def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress) -> list[str]:
+    """Render the staged pages to PDF in worker processes, writing each PDF as it arrives."""
+    from negdocs import pdf as pdfmod
+
+    missing = pdfmod.available()
+    if missing:
+        raise NegdocsError(Problem("negdocs", 0, missing, "setup"))
+    work = [pdfmod.PdfJob(name, str(html), str(project.root), label) for name, html, label in jobs_list]
+    failures: list[Problem] = []
+    warnings: list[str] = []
+
+    def done(job, result) -> None:
+        if result.error:
+            failures.append(Problem(job.label, 0, f"{job.key}: PDF rendering failed: {result.error}", "pdf"))
+        else:
+            stage.write(job.key, result.data)
+            warnings.extend(f"{job.key}: {w}" for w in result.warnings)
+
+    pdfmod.render_all(work, jobs or usable_cores(), progress, done)
+    if failures:
+        raise NegdocsError(failures)
+    return warnings
 
 
 _HEADING = re.compile(r'<h([1-3]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)

@@ -20,7 +20,7 @@ class PdfJob:
     """One document to print."""
 
     key: str  # the output name, e.g. "acme.pdf"
-    html: str
+    html: str  # path of the HTML file to print
     root: str  # files under this folder may be read; nothing else
     label: str  # names the deal in messages
 
@@ -111,7 +111,8 @@ def _render(job: PdfJob) -> PdfResult:
     refused: list[str] = []
     try:
         fetcher = _fetcher_class()(job.root, refused)
-        document = weasyprint.HTML(string=job.html, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher)
+        html = Path(job.html).read_text(encoding="utf-8")
+        document = weasyprint.HTML(string=html, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode(),
                                   custom_metadata=True)
     except (_Timeout, MemoryError):
@@ -134,11 +135,12 @@ def _init_worker():
     import weasyprint  # noqa: F401  (import once per worker)
 
 
-def render_all(jobs: list[PdfJob], workers: int, progress=None) -> list[PdfResult]:
+def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> list[PdfResult]:
     """Print every job in worker processes started once for the whole build.
 
     Workers run under a memory limit and each document under a time limit, so a document
     that runs away fails with a message naming it instead of taking the machine down.
+    With ``done(job, result)``, each result is handed over as it arrives and not kept.
     """
     from concurrent.futures.process import BrokenProcessPool
 
@@ -149,12 +151,17 @@ def render_all(jobs: list[PdfJob], workers: int, progress=None) -> list[PdfResul
         futures = [pool.submit(render, job) for job in jobs]
         for n, (job, future) in enumerate(zip(jobs, futures), 1):
             try:
-                results.append(future.result())
-                if progress is not None:
-                    progress(job.label, n, len(jobs))
+                result = future.result()
             except BrokenProcessPool:
-                results.append(PdfResult(job.key, error=f"the PDF worker died while rendering {job.label} "
-                                                        "(out of memory or killed)"))
+                result = PdfResult(job.key, error=f"a PDF worker died while rendering {job.label} or a document "
+                                                  "before it (out of memory or killed)")
+            futures[n - 1] = None  # let the finished future's bytes go
+            if progress is not None:
+                progress(job.label, n, len(jobs))
+            if done is not None:
+                done(job, result)
+            else:
+                results.append(result)
     return results
 
 

@@ -21,34 +21,67 @@ def is_ours(out: Path) -> bool:
     return not out.exists() or (out.is_dir() and (not any(out.iterdir()) or (out / MARKER).is_file()))
 
 
+class Staging:
+    """A build's output, written into a folder next to ``out`` and swapped in by :meth:`commit`.
+
+    Used as a context manager: leaving it by an exception removes the staging folder, so
+    ``out`` is only ever replaced by a complete build.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        if not is_ours(self.out):
+            raise NegdocsError(Problem(str(self.out), 0, f"refusing to replace {self.out}: it is not empty and was not "
+                                       "written by negdocs; choose another --out", "usage"))
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _recover(self.out)
+        self.folder = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
+        self.names: set[str] = set()
+
+    def _target(self, name: str) -> Path:
+        if name in self.names:  # two outputs with one name would silently lose one
+            raise NegdocsError(Problem(name, 0, "two outputs have this name", "duplicate-id"))
+        self.names.add(name)
+        target = self.folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write(self, name: str, data: bytes) -> Path:
+        target = self._target(name)
+        target.write_bytes(data)
+        return target
+
+    def link(self, name: str, source: Path) -> None:
+        """Carry a file over from the previous build (hard link; a copy across filesystems)."""
+        target = self._target(name)
+        try:
+            os.link(source, target)  # the old folder is removed after the swap; the link keeps the bytes
+        except OSError:
+            shutil.copyfile(source, target)
+
+    def commit(self, manifest: dict) -> None:
+        (self.folder / MARKER).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        _swap(self.folder, self.out)
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, kind, value, tb) -> None:
+        if kind is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def write_site(out: Path, files: dict[str, bytes], manifest: dict, reuse: dict[str, Path] | None = None) -> None:
     """Replace ``out`` with exactly ``files`` (relative path -> bytes) plus ``reuse`` (relative
-    path -> an existing file, linked or copied over from the previous build)."""
-    out = out.resolve()
-    if not is_ours(out):
-        raise NegdocsError(Problem(str(out), 0, f"refusing to replace {out}: it is not empty and was not written by negdocs; "
-                                   "choose another --out", "usage"))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    staging.mkdir()
-    try:
+    path -> an existing file carried over from the previous build)."""
+    with Staging(out) as stage:
         for name, data in sorted(files.items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            stage.write(name, data)
         for name, source in sorted((reuse or {}).items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)  # the old folder is removed after the swap; the link keeps the bytes
-            except OSError:
-                shutil.copyfile(source, target)
-        (staging / MARKER).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            stage.link(name, source)
+        stage.commit(manifest)
 
 
 def _alive(pid: str) -> bool:
