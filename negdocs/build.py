@@ -93,8 +93,19 @@ def _duplicate_ids(ids: list[tuple[str, str, int]]) -> list[Problem]:
 
 
 def check(paths=(), root: Path | None = None, strict: bool = False) -> list[Problem]:
-    """Every finding (errors and warnings) of every deal file, sorted by file and line."""
-    return gather(paths, root, strict).problems
+    """Every finding (errors and warnings) of every deal file, sorted by file and line.
+
+    Deals are checked one at a time and dropped, so memory does not grow with the project."""
+    project = Project.load(root)
+    packs = load_packs(project.root)
+    problems: list[Problem] = []
+    ids: list[tuple[str, str, int]] = []
+    for path in project.discover(list(paths)):
+        one, found = load_one(project, packs, path, strict)
+        problems += found
+        if one is not None:
+            ids.append((one.id, one.source.display, one.source.line(("id",))))
+    return sorted(problems + _duplicate_ids(ids))
 
 
 @dataclass

@@ -109,3 +109,20 @@ def test_internal_pdf_carries_the_confidentiality_label(built):
     reader = _reader(built, "acme-renewal.pdf")
     assert reader.metadata["/confidentiality"].startswith("Confidential")
     assert all("Confidential" in page.extract_text() for page in reader.pages)
+
+
+def test_recycled_workers_print_the_same_pdfs(tmp_path, monkeypatch):
+    import negdocs.pdf
+    from negdocs.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")
+    (tmp_path / "playbooks").mkdir()
+    for n in range(3):
+        (tmp_path / "playbooks" / f"g{n}.yaml").write_text(f"format: negdocs/v1\ntitle: Guide {n}\ncontext: hiring\n")
+    normal = build(root=tmp_path, out=tmp_path / "a", jobs=2)
+    monkeypatch.setattr(negdocs.pdf, "RECYCLE", 1)  # a new pool for every document per worker
+    recycled = build(root=tmp_path, out=tmp_path / "b", jobs=2)
+    for name in normal.files:
+        if name.endswith(".pdf"):
+            assert (normal.out / name).read_bytes() == (recycled.out / name).read_bytes()
+    assert sum(name.endswith(".pdf") for name in recycled.files) == 3
