@@ -29,7 +29,8 @@ def reports_problems(fn):
                            err=True)
             usage = all(p.rule == "usage" for p in exc.problems)
             errors = sum(p.is_error for p in exc.problems)
-            click.echo(f"negdocs: {errors} error{'s' * (errors != 1)}; nothing was written", err=True)
+            writes = fn.__name__ in ("build", "new", "index")
+            click.echo(f"negdocs: {errors} error{'s' * (errors != 1)}" + ("; nothing was written" if writes else ""), err=True)
             sys.exit(2 if usage else exc.exit_code)
 
     return wrapper

@@ -100,3 +100,15 @@ def test_markdown_headings_nest_under_their_section():
     from negdocs.markdown import render
 
     assert str(render("## Context\n\n#### Detail")) == "<h3>Context</h3>\n<h5>Detail</h5>\n"
+
+
+@pytest.mark.pdf
+def test_memory_limit_stops_a_document_with_a_message_naming_the_deal(make_project):
+    project = make_project({"playbooks/g.yaml": "format: negdocs/v1\ntitle: G\ncontext: sales\n"})
+    env = {**os.environ, "NEGDOCS_PDF_MEMORY_MB": "100"}
+    result = subprocess.run([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "playbooks/g.yaml: error pdf: g.pdf: PDF rendering failed:" in result.stderr
+    assert "memory" in result.stderr and "Traceback" not in result.stderr
+    assert not (project.root / "build").exists()
