@@ -1,7 +1,9 @@
-"""The pipeline, top to bottom: gather and check everything, then render, then write.
+"""The pipeline, top to bottom: check everything, render, then swap the output in at once.
 
-paths -> Sources -> Deals (all problems, then raise once) -> findings -> edition views ->
-HTML strings -> PDFs -> one atomic swap of the output folder.
+paths -> Sources -> Deals + findings (all problems of all files, then raise once) ->
+edition views -> HTML pages streamed into a staging folder -> PDFs -> index pages, search
+index and manifest -> one swap of the output folder. Nothing is visible in ``build/`` until
+every step succeeded; unchanged deals are carried over from the last build.
 """
 
 from __future__ import annotations
@@ -36,33 +38,6 @@ class Loaded:
     deal: Deal
     analysis: Analysis
     findings: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class Gathered:
-    project: Project
-    packs: dict[str, Pack]
-    deals: list[Loaded]
-    problems: list[Problem]  # errors and warnings of every file, sorted
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-
-def gather(paths=(), root: Path | None = None, strict: bool = False, project: Project | None = None) -> Gathered:
-    """Load, validate and check every deal file; never raises for problems in deal files."""
-    project = project or Project.load(root)
-    packs = load_packs(project.root)
-    deals: list[Loaded] = []
-    problems: list[Problem] = []
-    for path in project.discover(list(paths)):
-        loaded, found = load_one(project, packs, path, strict)
-        problems += found
-        if loaded is not None:
-            deals.append(loaded)
-    problems += _duplicate_ids([(d.id, d.source.display, d.source.line(("id",))) for d in deals])
-    return Gathered(project, packs, deals, sorted(problems))
 
 
 def load_one(project: Project, packs: dict, path: Path, strict: bool) -> tuple[Loaded | None, list[Problem]]:

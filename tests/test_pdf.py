@@ -93,12 +93,14 @@ def test_builds_are_byte_identical_and_jobs_do_not_matter(project, built):
 
 
 def test_filled_script_lines_are_in_the_pdf(project, built):
-    from negdocs.build import gather
+    from negdocs.build import load_one
+    from negdocs.project import Project
     from negdocs.scripts import fill
+    from negdocs.strategy import load_packs
 
-    gathered = gather(root=project)
-    loaded = next(d for d in gathered.deals if d.id == "acme-renewal")
-    lines = fill(loaded.deal, gathered.packs[loaded.deal.strategy])
+    packs = load_packs(project)
+    loaded, _ = load_one(Project.load(project), packs, project / "playbooks/sales/acme-renewal.yaml", False)
+    lines = fill(loaded.deal, packs[loaded.deal.strategy])
     text = "".join(_text(_reader(built, "acme-renewal.pdf")).split())
     assert len(lines) >= 5
     for line in lines:
