@@ -113,7 +113,7 @@ def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
     """
     cur = deal.currency
     issues = [(i.id, i.name, i.kind) for i in deal.issues]
-    rows = [(name, [format_value(o.terms[iid], kind, cur) if iid in o.terms else "" for o in deal.meso])
+    rows = [(name, kind, [format_value(o.terms[iid], kind, cur) if iid in o.terms else "" for o in deal.meso])
             for iid, name, kind in issues if any(iid in o.terms for o in deal.meso)]
     options = {"names": [o.name for o in deal.meso], "notes": [o.note or "" for o in deal.meso], "rows": rows} if deal.meso else None
     openings = [(i.name, format_value(i.open, i.kind, cur)) for i in deal.issues if i.open is not None]
