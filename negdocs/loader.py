@@ -93,6 +93,10 @@ def parse(text: str, display: str) -> tuple[dict, dict]:
         if 0 < line <= len(source_lines) and "\t" in source_lines[line - 1]:
             message += " (a tab: YAML indents with spaces only)"
         raise NegdocsError(Problem(display, line, message or "invalid YAML", rule="yaml")) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
+        line = text.count("\n", 0, exc.position) + 1
+        raise NegdocsError(Problem(display, line, f"character #x{exc.character:04x} is not allowed in YAML "
+                                   "(control characters must be removed)", rule="yaml")) from exc
     except yaml.YAMLError as exc:
         raise NegdocsError(Problem(display, 1, f"invalid YAML: {exc}", rule="yaml")) from exc
     return builder.result()
@@ -204,6 +208,9 @@ class _Builder:
         if key is _NOKEY:  # this value is a key
             if isinstance(value, (dict, list)):
                 self.fail(event, "a mapping key must be a plain value")
+            if value is not _MERGE and not isinstance(value, str):
+                self.fail(event, f"the key {event.value!r} is not text; quote it (\"{event.value}\": ...) or use a "
+                                 "field name")
             if value is not _MERGE and value in container:
                 self.fail(event, f"duplicate key {value!r} (first at line {self.lines.get(path + (value,), '?')})")
             frame[2], frame[3] = value, line
