@@ -54,6 +54,32 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool) -> tuple[L
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 
 
+def _other_ids(project: Project, checked: list[Path]) -> list[tuple[str, str, int]]:
+    """Ids of the project's deal files outside ``checked`` (ids are unique across the project,
+    also when only some files are checked); files that cannot be read are skipped here."""
+    if not (project.root / "playbooks").is_dir():
+        return []
+    seen = set(checked)
+    ids = []
+    for path in project.discover([project.root / "playbooks"]):
+        if path in seen:
+            continue
+        try:
+            source = read_source(path, project.display(path))
+        except NegdocsError:
+            continue
+        given = source.data.get("id")
+        ids.append((given if isinstance(given, str) else deal_id(source), source.display, source.line(("id",))))
+    return ids
+
+
+def _clashes(ids: list[tuple[str, str, int]], others: list[tuple[str, str, int]]) -> list[Problem]:
+    """Duplicate ids among the checked files, and with the rest of the project (reported on
+    the checked side)."""
+    checked = {shown for _, shown, _ in ids}
+    return [p for p in _duplicate_ids(sorted(ids + others)) if p.path in checked]
+
+
 def _duplicate_ids(ids: list[tuple[str, str, int]]) -> list[Problem]:
     """``(id, file, line of id)`` of every deal -> a problem on both sides of each clash."""
     first: dict[str, tuple[str, str, int]] = {}
@@ -75,12 +101,14 @@ def check(paths=(), root: Path | None = None, strict: bool = False) -> list[Prob
     packs = load_packs(project.root)
     problems: list[Problem] = []
     ids: list[tuple[str, str, int]] = []
-    for path in project.discover(list(paths)):
+    files = project.discover(list(paths))
+    for path in files:
         one, found = load_one(project, packs, path, strict)
         problems += found
         if one is not None:
             ids.append((one.id, one.source.display, one.source.line(("id",))))
-    return sorted(problems + _duplicate_ids(ids))
+    others = _other_ids(project, files) if paths else []
+    return sorted(problems + _clashes(ids, others))
 
 
 @dataclass
@@ -113,6 +141,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     out = (out or project.root / "build").resolve()
     renderer = Renderer(project.templates, project.root)
     wanted = editions.EDITIONS if edition == "all" else (edition,)
+    explicit = bool(paths)
     paths = project.discover(list(paths))
     git = gitinfo.provenance(project.root, paths)
     keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
@@ -155,7 +184,8 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                 staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
                 jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display))
-        problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
+        others = _other_ids(project, paths) if explicit else []
+        problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
         problems = sorted(problems + project.warnings())
         if any(p.is_error for p in problems):
             raise NegdocsError(problems)

@@ -79,3 +79,16 @@ def test_duplicate_ids_across_files_name_both(make_project):
         "playbooks/hiring/x.yaml:2: error duplicate-id: id 'acme' is also used by playbooks/sales/acme.yaml; ids are unique across the project",
         "playbooks/sales/acme.yaml:1: error duplicate-id: id 'acme' is also used by playbooks/hiring/x.yaml; ids are unique across the project",
     ]
+
+
+def test_ids_are_unique_across_the_project_when_checking_some_files(make_project):
+    project = make_project({
+        "playbooks/sales/acme.yaml": "format: negdocs/v1\ntitle: A\ncontext: sales\n",
+        "playbooks/hiring/x.yaml": "format: negdocs/v1\nid: acme\ntitle: B\ncontext: hiring\n",
+        "playbooks/hiring/broken.yaml": "format: negdocs/v1\ntitle: [\n",
+    })
+    result = project.run("check", "playbooks/hiring/x.yaml")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "playbooks/hiring/x.yaml:2: error duplicate-id: id 'acme' is also used by playbooks/sales/acme.yaml; ids are unique across the project"]
+    assert project.run("build", "--no-pdf", "playbooks/hiring/x.yaml").exit_code == 1
