@@ -136,3 +136,22 @@ def test_adding_a_deal_moves_only_that_deal_between_shards():
     after = {i: next(k for k in range(1, 5) if in_shard(i, (k, 4))) for i in ids + ["new-deal"]}
     assert all(before[i] == after[i] for i in ids)
     assert 30 < sum(1 for k in before.values() if k == 1) < 70
+
+
+def test_progress_bar_on_a_terminal():
+    import io
+
+    from negdocs.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    with Progress(stream=stream) as progress:
+        progress.update("playbooks/sales/acme.yaml", 1, 4)
+        progress.update("playbooks/sales/acme.yaml", 4, 4)
+    drawn = stream.getvalue()
+    assert "[######------------------] 1/4 PDF" in drawn and "4/4 PDF" in drawn and "s left" in drawn
+    assert drawn.endswith("\r")  # the bar is cleared before the summary
+    assert "\n" not in drawn
