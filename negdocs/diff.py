@@ -53,9 +53,13 @@ class DealDiff:
                 "cleared_findings": self.cleared_findings}
 
 
-def load_text(text: str, label: str, packs) -> tuple[Deal, Source]:
+def text_source(text: str, label: str) -> Source:
+    """A deal read from git (``REV:path``) as a Source, like a file on disk."""
     data, lines = parse(text, label)
-    source = Source(Path(label.rsplit(":", 1)[-1]), label, data, lines)
+    return Source(Path(label.rsplit(":", 1)[-1]), label, data, lines)
+
+
+def load(source: Source, packs) -> tuple[Deal, Source]:
     deal, problems = validate(source, packs, checks.WARNINGS)
     if deal is None:
         raise NegdocsError(problems)
@@ -188,18 +192,17 @@ def render(diffs: list[DealDiff], fmt: str) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def _read(spec: str, root: Path) -> tuple[str, str]:
-    """(text, label) of a file path or a git ``REV:path``."""
+def _read(spec: str, root: Path) -> Source:
+    """A file path or a git ``REV:path``, read with the limits and checks of every deal file."""
     path = Path(spec)
     if path.is_dir():
         raise NegdocsError(Problem(spec, 0, "is a folder; give a deal file, a REV:path, or use --rev REV PATH", "usage"))
     if path.exists():
-        source = read_source(path, spec)  # the same limits and checks as every deal file
-        return path.read_bytes().decode("utf-8-sig"), source.display
+        return read_source(path, spec)
     if ":" in spec:
         from negdocs import gitinfo
 
-        return gitinfo.show(root, spec), spec
+        return text_source(gitinfo.show(root, spec), spec)
     raise NegdocsError(Problem(spec, 0, "no such file, and not a git REV:path", "usage"))
 
 
@@ -215,10 +218,9 @@ def diff_specs(old: str, new: str, root: Path) -> list[DealDiff]:
 
     ignore = _ignored(root)
     packs = load_packs(root)
-    (old_text, old_label), (new_text, new_label) = _read(old, root), _read(new, root)
-    a, a_src = load_text(old_text, old_label, packs)
-    b, b_src = load_text(new_text, new_label, packs)
-    return [compare(a, b, a_src, b_src, old_label, new_label, ignore)]
+    a, a_src = load(_read(old, root), packs)
+    b, b_src = load(_read(new, root), packs)
+    return [compare(a, b, a_src, b_src, old, new, ignore)]
 
 
 def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
@@ -239,14 +241,13 @@ def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
         except NegdocsError:
             old_text = None
         if not path.exists():
-            deal, _ = load_text(old_text, spec, packs)
+            deal, _ = load(text_source(old_text, spec), packs)
             diffs.append(DealDiff(spec, shown, deal.title, status="removed"))
             continue
-        new_text, _ = _read(str(path), root)
-        new, new_src = load_text(new_text, shown, packs)
+        new, new_src = load(read_source(path, shown), packs)
         if old_text is None:
             diffs.append(DealDiff(spec, shown, new.title, status="added"))
             continue
-        old, old_src = load_text(old_text, spec, packs)
+        old, old_src = load(text_source(old_text, spec), packs)
         diffs.append(compare(old, new, old_src, new_src, spec, shown, ignore))
     return diffs
