@@ -23,7 +23,7 @@ from negdocs.errors import NegdocsError, Problem
 from negdocs.loader import Source, read_source
 from negdocs.model import CONTEXTS, Deal
 from negdocs.project import Project
-from negdocs.strategy import Pack, load_packs
+from negdocs.strategy import load_packs
 from negdocs.validate import deal_id, validate
 
 Report = Callable[[str], None]
@@ -40,10 +40,11 @@ class Loaded:
     findings: list[Problem] = field(default_factory=list)
 
 
-def load_one(project: Project, packs: dict, path: Path, strict: bool) -> tuple[Loaded | None, list[Problem]]:
-    """One deal file: read, validate, analyse and check it."""
+def load_one(project: Project, packs: dict, path: Path, strict: bool,
+             raw: bytes | None = None) -> tuple[Loaded | None, list[Problem]]:
+    """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it."""
     try:
-        source = read_source(path, project.display(path))
+        source = read_source(path, project.display(path), raw=raw)
     except NegdocsError as exc:
         return None, exc.problems
     deal, problems = validate(source, packs, checks.WARNINGS)
@@ -157,9 +158,10 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         for path in paths:
             display = project.display(path)
             try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                raw = path.read_bytes()
             except OSError:
-                digest = ""
+                raw = None  # load_one reports it
+            digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
             deal_key = keys.deal(digest, git.get(path, {}))
             outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
             old = previous.get(display)
@@ -168,7 +170,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                 kept.append(old)
                 problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
                 continue
-            one, found = load_one(project, packs, path, strict)
+            one, found = load_one(project, packs, path, strict, raw)
             problems += found
             if one is None:
                 continue
@@ -196,15 +198,8 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             for name in wanted:
                 for ext in exts:
                     stage.link(f"{_prefix(name)}{record['id']}{ext}", out / f"{_prefix(name)}{record['id']}{ext}")
-        for name in wanted:
-            prefix = _prefix(name)
-            entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
-            stage.write(f"{prefix}index.html", renderer.render("index.html", **_index_context(name, entries, project)).encode())
-            for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
-                stage.write(asset, data)
         pdf_warnings = _print(jobs_list, stage, project, jobs, progress) if pdf and jobs_list else []
-        stage.commit({"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
-                      "deals": {d: records[d] for d in sorted(records)}})
+        _finish(stage, renderer, project, records, wanted)
     for warning in pdf_warnings:
         report(f"warning: {warning}")
     return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt))
@@ -273,18 +268,33 @@ def in_shard(deal_id: str, shard: tuple[int, int]) -> bool:
     return int(hashlib.sha256(deal_id.encode()).hexdigest()[:12], 16) % n == k - 1
 
 
+def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted) -> None:
+    """Write each edition's index page, script and search index, then commit the manifest."""
+    from negdocs import incremental
+
+    for name in wanted:
+        prefix = _prefix(name)
+        entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
+        stage.write(f"{prefix}index.html", renderer.render("index.html", **_index_context(name, entries, project)).encode())
+        for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
+            stage.write(asset, data)
+    stage.commit({"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
+                  "deals": {d: records[d] for d in sorted(records)}})
+
+
 def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
-    """Merge shard outputs into ``out`` and write the index pages of every edition present."""
+    """Merge shard outputs into ``out`` and write the index pages of the edition(s) they hold."""
     from negdocs import incremental
     from negdocs.render import Renderer
-    from negdocs.writer import write_site
+    from negdocs.writer import MARKER, Staging
 
     project = Project.load(root)
-    out = out.resolve()
+    generated = {MARKER} | {f"{_prefix(e)}{f}" for e in editions.EDITIONS
+                            for f in ("index.html", "search-index.js", "assets/negdocs.js")}
     records: dict[str, dict] = {}
     reuse: dict[str, Path] = {}
     problems: list[Problem] = []
-    editions_seen: set[tuple] = set()
+    seen: set[tuple] = set()  # the editions each deal was built in
     for folder in dirs:
         manifest = incremental.load_manifest(folder)
         if not manifest:
@@ -292,32 +302,22 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
             continue
         for display, record in manifest["deals"].items():
             records.setdefault(display, record)
-            editions_seen.add(tuple(sorted(record.get("search", {}))))
+            seen.add(tuple(e for e in editions.EDITIONS if e in record.get("search", {})))
         for path in folder.rglob("*"):
             name = path.relative_to(folder).as_posix()
-            generated = name in {f"{_prefix(e)}{f}" for e in editions.EDITIONS for f in ("index.html", "search-index.js",
-                                                                                       "assets/negdocs.js")} \
-                or name == ".negdocs-build.json"
-            if path.is_file() and not generated:
+            if path.is_file() and name not in generated:
                 reuse.setdefault(name, path)
     problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
     if problems:
         raise NegdocsError(problems)
-    renderer = Renderer(project.templates, project.root)
-    files = {}
-    built = [e for e in editions.EDITIONS if all(e in r.get("search", {}) for r in records.values())]
-    if len(editions_seen) > 1 or (records and not built):
+    if len(seen) > 1 or seen == {()}:
         raise NegdocsError(Problem(", ".join(map(str, dirs)), 0, "the shards were built with different --edition "
                                    "values; build every shard with the same --edition", "usage"))
-    for edition in built:
-        prefix = _prefix(edition)
-        entries = sorted((_entry_from_json(r["entries"][edition]) for r in records.values()), key=lambda e: e["id"])
-        files[f"{prefix}index.html"] = renderer.render("index.html", **_index_context(edition, entries, project)).encode()
-        files.update(site_assets(renderer, prefix, [r["search"][edition] for _, r in sorted(records.items())]))
-    manifest = {"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
-                "deals": {d: records[d] for d in sorted(records)}}
-    write_site(out, files, manifest, reuse)
-    return BuildResult(out, sorted([*files, *reuse]), [], [])
+    with Staging(out) as stage:
+        for name, path in sorted(reuse.items()):
+            stage.link(name, path)
+        _finish(stage, Renderer(project.templates, project.root), project, records, next(iter(seen), editions.EDITIONS))
+    return BuildResult(stage.out, sorted(stage.names), [], [])
 
 
 def _prefix(edition: str) -> str:

@@ -55,20 +55,24 @@ class Source:
         return 1
 
 
-def read_source(path: Path, display: str, empty_ok: bool = False) -> Source:
-    """Read and parse one deal file; raise :class:`NegdocsError` on any problem."""
+def read_source(path: Path, display: str, empty_ok: bool = False, raw: bytes | None = None) -> Source:
+    """Read and parse one deal file (``raw``: its bytes, when already read); raise
+    :class:`NegdocsError` on any problem."""
     import hashlib
 
     def fail(line: int, message: str):
         raise NegdocsError(Problem(display, line, message, rule="yaml"))
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            fail(1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")
-        raw = path.read_bytes()
-    except OSError as exc:
-        fail(1, f"cannot read file: {exc.strerror or exc}")
+    if raw is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                fail(1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")
+            raw = path.read_bytes()
+        except OSError as exc:
+            fail(1, f"cannot read file: {exc.strerror or exc}")
+    elif len(raw) > MAX_BYTES:
+        fail(1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -36,7 +36,7 @@ def new(context: str, deal_id: str, strategy: str, root: Path) -> Path:
     clash = [p for p in (root / "playbooks").rglob(f"{deal_id}.y*ml")] if (root / "playbooks").is_dir() else []
     if target.exists() or clash:
         where = (clash or [target])[0].relative_to(root).as_posix()
-        raise NegdocsError(Problem(where, 1, f"already exists; negdocs new never overwrites (pick another id)", "duplicate-id"))
+        raise NegdocsError(Problem(where, 1, "already exists; negdocs new never overwrites (pick another id)", "duplicate-id"))
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite, even in a race
         handle.write(starter_text(context, deal_id, strategy))

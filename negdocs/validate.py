@@ -215,7 +215,7 @@ def _check_issues(out: Collector, deal: Deal):
         if issue.kind == "text":
             for name in NUMERIC_ONLY:
                 if getattr(issue, name) is not None:
-                    out.add(loc + (name,), f"not allowed on a text issue; use `positions` (ordered from preferred to walk-away)")
+                    out.add(loc + (name,), "not allowed on a text issue; use `positions` (ordered from preferred to walk-away)")
             continue
         if issue.positions:
             out.add(loc + ("positions",), f"only text issues have positions; this issue is {issue.kind}")

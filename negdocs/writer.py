@@ -73,17 +73,6 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def write_site(out: Path, files: dict[str, bytes], manifest: dict, reuse: dict[str, Path] | None = None) -> None:
-    """Replace ``out`` with exactly ``files`` (relative path -> bytes) plus ``reuse`` (relative
-    path -> an existing file carried over from the previous build)."""
-    with Staging(out) as stage:
-        for name, data in sorted(files.items()):
-            stage.write(name, data)
-        for name, source in sorted((reuse or {}).items()):
-            stage.link(name, source)
-        stage.commit(manifest)
-
-
 def _alive(pid: str) -> bool:
     try:
         os.kill(int(pid), 0)
