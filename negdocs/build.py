@@ -133,14 +133,13 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     ``out`` are carried over without being parsed or rendered; ``force`` rebuilds all.
     """
     from negdocs import gitinfo, incremental
-    from negdocs.render import Renderer
     from negdocs.strategy import pack_files
     from negdocs.writer import Staging
 
     project = Project.load(root)
     packs = load_packs(project.root)
     out = (out or project.root / "build").resolve()
-    renderer = Renderer(project.templates, project.root)
+    renderer = _renderer(project)
     wanted = editions.EDITIONS if edition == "all" else (edition,)
     explicit = bool(paths)
     paths = project.discover(list(paths))
@@ -285,7 +284,6 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
 def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     """Merge shard outputs into ``out`` and write the index pages of the edition(s) they hold."""
     from negdocs import incremental
-    from negdocs.render import Renderer
     from negdocs.writer import MARKER, Staging
 
     project = Project.load(root)
@@ -316,8 +314,16 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     with Staging(out) as stage:
         for name, path in sorted(reuse.items()):
             stage.link(name, path)
-        _finish(stage, Renderer(project.templates, project.root), project, records, next(iter(seen), editions.EDITIONS))
+        _finish(stage, _renderer(project), project, records, next(iter(seen), editions.EDITIONS))
     return BuildResult(stage.out, sorted(stage.names), [], [])
+
+
+def _renderer(project: Project):
+    """The project's templates, with what every page shares computed once per build."""
+    from negdocs.project import accent_css
+    from negdocs.render import Renderer
+
+    return Renderer(project.templates, project.root, {"accent_css": accent_css(project.settings.accent)})
 
 
 def _prefix(edition: str) -> str:

@@ -33,16 +33,30 @@ class Settings(BaseModel):
     checks: ChecksConfig = Field(default_factory=ChecksConfig, description="`ignore`: warning rules silenced project-wide.")
 
 
+def _rgb(colour: str) -> list[int]:
+    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+def luminance(rgb: list[int]) -> float:
+    """WCAG relative luminance of an sRGB colour given as three 0-255 channels."""
+    linear = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in (c / 255 for c in rgb)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
 def contrast(a: str, b: str) -> float:
     """WCAG contrast ratio of two #rrggbb colours."""
-
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    high, low = sorted((luminance(_rgb(a)), luminance(_rgb(b))), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def accent_css(accent: str) -> str:
+    """The accent (#rrggbb) as CSS variables that keep WCAG AA contrast whatever colour a
+    project picks: --accent-text is the accent darkened just enough for text on white and on
+    the light grey background (4.5:1); --on-accent is the text colour on an accent background."""
+    rgb = _rgb(accent)
+    text = next("#%02x%02x%02x" % tuple(dark) for f in range(10, -1, -1)
+                if luminance(dark := [int(round(c * f / 10)) for c in rgb]) <= 0.16)
+    return f"--accent: {accent}; --accent-text: {text}; --on-accent: {'#fff' if luminance(rgb) <= 0.18 else '#000'};"
 
 
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}

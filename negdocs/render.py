@@ -26,7 +26,7 @@ def builtin_templates() -> Path:
 class Renderer:
     """Compiles each template once and renders pages to strings."""
 
-    def __init__(self, project_templates: Path | None = None, root: Path | None = None):
+    def __init__(self, project_templates: Path | None = None, root: Path | None = None, globals: dict | None = None):
         builtin = jinja2.FileSystemLoader(builtin_templates())
         loaders: list[jinja2.BaseLoader] = []
         if project_templates is not None and project_templates.is_dir():
@@ -43,6 +43,7 @@ class Renderer:
             keep_trailing_newline=True,
             auto_reload=False,
         )
+        self.env.globals.update(globals or {})
         self.env.filters.update(
             md=markdown.render, md_inline=markdown.render_inline, date=long_date, number=format_number,
             value=format_value, slug=_slug,
