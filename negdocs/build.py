@@ -62,7 +62,11 @@ def _other_ids(project: Project, checked: list[Path]) -> list[tuple[str, str, in
         return []
     seen = set(checked)
     ids = []
-    for path in project.discover([project.root / "playbooks"]):
+    try:
+        rest = project.discover([project.root / "playbooks"])
+    except NegdocsError:  # playbooks/ holds no deal files
+        return []
+    for path in rest:
         if path in seen:
             continue
         try:

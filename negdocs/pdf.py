@@ -7,6 +7,7 @@ per build, each importing WeasyPrint once.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +43,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@functools.lru_cache(maxsize=1)
 def _fetcher_class():
     from weasyprint import URLFetcher
 

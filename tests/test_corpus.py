@@ -92,3 +92,9 @@ def test_ids_are_unique_across_the_project_when_checking_some_files(make_project
     assert result.stdout.splitlines() == [
         "playbooks/hiring/x.yaml:2: error duplicate-id: id 'acme' is also used by playbooks/sales/acme.yaml; ids are unique across the project"]
     assert project.run("build", "--no-pdf", "playbooks/hiring/x.yaml").exit_code == 1
+
+
+def test_checking_a_file_outside_an_empty_playbooks_folder(make_project):
+    project = make_project({"elsewhere/g.yaml": "format: negdocs/v1\ntitle: G\ncontext: sales\n", "playbooks/README.txt": "x"})
+    result = project.run("check", "elsewhere/g.yaml")
+    assert (result.exit_code, result.stdout) == (0, "")
