@@ -209,7 +209,7 @@ for name in files:
         fh.write(data)
 print(json.dumps({"import": imported - start, "files": times}))
 """
-# What negdocs itself passes to write_pdf (negdocs/pdf.py), for the optional --raw-ua row.
+# What negdocs itself passes to write_pdf (negdocs/render/pdf.py), for the optional --raw-ua row.
 NEGDOCS_PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
 
 

@@ -16,15 +16,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from negdocs import FORMAT_VERSION, __version__, checks, editions
-from negdocs.analysis import Analysis, analyse
+from negdocs import FORMAT_VERSION, __version__
+from negdocs.analyse import checks
+from negdocs.render import editions
+from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.loader import Source, read_source
-from negdocs.model import CONTEXTS, Deal
+from negdocs.load.loader import Source, read_source
+from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
-from negdocs.strategy import load_packs
-from negdocs.validate import deal_id, validate
+from negdocs.analyse.strategy import load_packs
+from negdocs.load.validate import deal_id, validate
 
 Report = Callable[[str], None]
 
@@ -133,12 +135,13 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     Each deal is loaded, checked and rendered in turn, its pages streamed into a staging
     folder, so memory does not grow with the number of deals; PDFs follow once every file is
     known to be valid, and the staging folder replaces ``out`` only when all succeeded.
-    Deals whose key (see :mod:`negdocs.incremental`) is unchanged since the last build into
+    Deals whose key (see :mod:`negdocs.output.incremental`) is unchanged since the last build into
     ``out`` are carried over without being parsed or rendered; ``force`` rebuilds all.
     """
-    from negdocs import gitinfo, incremental
-    from negdocs.strategy import pack_files
-    from negdocs.writer import Staging
+    from negdocs.git import gitinfo
+    from negdocs.output import incremental
+    from negdocs.analyse.strategy import pack_files
+    from negdocs.output.writer import Staging
 
     project = Project.load(root)
     packs = load_packs(project.root)
@@ -218,7 +221,7 @@ def _reusable(old, deal_key: str, outputs: dict, out: Path, exts: tuple) -> bool
 
 def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress) -> list[str]:
     """Render the staged pages to PDF in worker processes, writing each PDF as it arrives."""
-    from negdocs import pdf as pdfmod
+    from negdocs.render import pdf as pdfmod
 
     missing = pdfmod.available()
     if missing:
@@ -273,7 +276,7 @@ def in_shard(deal_id: str, shard: tuple[int, int]) -> bool:
 
 def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted) -> None:
     """Write each edition's index page, script and search index, then commit the manifest."""
-    from negdocs import incremental
+    from negdocs.output import incremental
 
     for name in wanted:
         prefix = _prefix(name)
@@ -287,8 +290,8 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
 
 def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     """Merge shard outputs into ``out`` and write the index pages of the edition(s) they hold."""
-    from negdocs import incremental
-    from negdocs.writer import MARKER, Staging
+    from negdocs.output import incremental
+    from negdocs.output.writer import MARKER, Staging
 
     project = Project.load(root)
     generated = {MARKER} | {f"{_prefix(e)}{f}" for e in editions.EDITIONS
@@ -325,7 +328,7 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
 def _renderer(project: Project):
     """The project's templates, with what every page shares computed once per build."""
     from negdocs.project import accent_css
-    from negdocs.render import Renderer
+    from negdocs.render.render import Renderer
 
     return Renderer(project.templates, project.root, {"accent_css": accent_css(project.settings.accent)})
 

@@ -11,7 +11,7 @@ import click
 
 from negdocs import __version__
 from negdocs.errors import NegdocsError
-from negdocs.report import FORMATS
+from negdocs.output.findings import FORMATS
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
@@ -64,7 +64,7 @@ def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
     """Validate, check and render PATHS (default: playbooks/) into --out."""
     from negdocs.build import build as run_build
 
-    from negdocs.progress import Progress
+    from negdocs.output.progress import Progress
 
     with Progress(enabled=not quiet) as progress:
         result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict, force=force, shard=shard,
@@ -94,7 +94,7 @@ def check(paths, fmt, strict):
     """
     from negdocs.build import check as run_check
 
-    from negdocs.report import render
+    from negdocs.output.findings import render
 
     problems = run_check(paths, strict=strict)
     click.echo(render(problems, fmt), nl=False)
@@ -109,7 +109,7 @@ def check(paths, fmt, strict):
 @reports_problems
 def new(context, deal_id, strategy):
     """Start a deal plan: writes playbooks/CONTEXT/ID.yaml, commented, ready to edit."""
-    from negdocs.starter import new as write_new
+    from negdocs.commands.starter import new as write_new
 
     path = write_new(context, deal_id, strategy, Path.cwd())
     click.echo(f"negdocs: wrote {_shown(path)}; replace the placeholder values, then run `negdocs check`")
@@ -127,7 +127,7 @@ def diff(specs, rev, fmt):
     With --rev REV, compare every deal changed since REV. Changes are matched by id and
     described in negotiation terms; new and cleared check findings are listed.
     """
-    from negdocs.diff import diff_rev, diff_specs, render
+    from negdocs.git.diff import diff_rev, diff_specs, render
 
     root = Path.cwd()
     if rev is not None:
@@ -148,7 +148,7 @@ def diff(specs, rev, fmt):
 @reports_problems
 def serve(host, port, edition, pdf):
     """Build, serve on loopback, rebuild on every change and reload open pages."""
-    from negdocs.serve import serve as run_serve
+    from negdocs.commands.serve import serve as run_serve
 
     run_serve(Path.cwd(), host, port, edition, pdf, log=lambda m: click.echo(m, err=True))
 
@@ -178,7 +178,7 @@ def _shard(value):
 @cli.command()
 def schema():
     """Print the JSON Schema of the deal format (for editors and CI)."""
-    from negdocs.schema import schema_json
+    from negdocs.load.schema import schema_json
 
     click.echo(schema_json(), nl=False)
 
@@ -187,8 +187,8 @@ def schema():
 @click.argument("name", required=False)
 def rules(name):
     """List every check rule, or explain rule NAME."""
-    from negdocs.checks import ERRORS, WARNINGS
-    from negdocs.strategy import load_packs
+    from negdocs.analyse.checks import ERRORS, WARNINGS
+    from negdocs.analyse.strategy import load_packs
 
     if name is None:
         width = max(map(len, [*ERRORS, *WARNINGS]))
@@ -201,7 +201,7 @@ def rules(name):
         click.echo(f"{name} (error, cannot be ignored)\n\n{ERRORS[name]}.")
         return
     if name not in WARNINGS:
-        from negdocs.validate import suggest
+        from negdocs.load.validate import suggest
 
         raise click.BadParameter(f"unknown rule {name!r}{suggest(name, [*ERRORS, *WARNINGS])}", param_hint="NAME")
     rule = WARNINGS[name]

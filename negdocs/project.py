@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from negdocs.errors import NegdocsError, Problem, display_path
-from negdocs.loader import read_source
+from negdocs.load.loader import read_source
 
 CONFIG_NAME = "negdocs.yaml"
 DEFAULT_PLAYBOOKS = "playbooks"
@@ -105,14 +105,14 @@ class Project:
         try:
             settings = Settings.model_validate(source.data)
         except ValidationError as exc:
-            from negdocs.validate import Collector, schema_problem  # one translation of pydantic errors
+            from negdocs.load.validate import Collector, schema_problem  # one translation of pydantic errors
 
             out = Collector(source)
             for error in exc.errors(include_url=False):
                 schema_problem(out, error, Settings)
             raise NegdocsError(out.problems) from exc
-        from negdocs.checks import WARNINGS
-        from negdocs.validate import suggest
+        from negdocs.analyse.checks import WARNINGS
+        from negdocs.load.validate import suggest
 
         unknown = [(n, r) for n, r in enumerate(settings.checks.ignore) if r not in WARNINGS]
         if unknown:

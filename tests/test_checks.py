@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from negdocs import checks
-from negdocs.analysis import analyse
-from negdocs.loader import Source
-from negdocs.model import Deal
+from negdocs.analyse import checks
+from negdocs.analyse.analysis import analyse
+from negdocs.load.loader import Source
+from negdocs.load.model import Deal
 
 BASE = {
     "format": "negdocs/v1", "title": "ACME renewal", "context": "sales", "owner": "Dana Lee", "currency": "USD",
@@ -52,7 +52,7 @@ BASE = {
 
 def findings(data: dict, strict: bool = False) -> list:
     text = yaml.safe_dump(data, sort_keys=False)
-    from negdocs.loader import parse
+    from negdocs.load.loader import parse
 
     parsed, lines = parse(text, "deal.yaml")
     deal = Deal.model_validate(parsed)
@@ -230,7 +230,7 @@ def deals(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(deals())
 def test_rules_never_crash_on_valid_deals(data):
-    from negdocs.validate import validate
+    from negdocs.load.validate import validate
 
     parsed = json.loads(json.dumps(data))
     source = Source(Path("deal.yaml"), "deal.yaml", parsed, {})

@@ -124,7 +124,7 @@ def test_check_json_on_errors(make_project):
 
 
 def test_rules_lists_every_rule(make_project):
-    from negdocs.checks import ERRORS, WARNINGS
+    from negdocs.analyse.checks import ERRORS, WARNINGS
 
     result = make_project().run("rules")
     assert result.exit_code == 0

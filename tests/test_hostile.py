@@ -97,7 +97,7 @@ def test_light_accent_warns_at_build_time(make_project):
 
 
 def test_markdown_headings_nest_under_their_section():
-    from negdocs.markdown import render
+    from negdocs.render.markdown import render
 
     assert str(render("## Context\n\n#### Detail")) == "<h3>Context</h3>\n<h5>Detail</h5>\n"
 

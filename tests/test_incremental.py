@@ -141,7 +141,7 @@ def test_adding_a_deal_moves_only_that_deal_between_shards():
 def test_progress_bar_on_a_terminal():
     import io
 
-    from negdocs.progress import Progress
+    from negdocs.output.progress import Progress
 
     class Terminal(io.StringIO):
         def isatty(self):

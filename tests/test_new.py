@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from negdocs.model import CONTEXTS
+from negdocs.load.model import CONTEXTS
 
 
 @pytest.mark.parametrize("context", CONTEXTS)

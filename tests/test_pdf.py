@@ -95,8 +95,8 @@ def test_builds_are_byte_identical_and_jobs_do_not_matter(project, built):
 def test_filled_script_lines_are_in_the_pdf(project, built):
     from negdocs.build import load_one
     from negdocs.project import Project
-    from negdocs.scripts import fill
-    from negdocs.strategy import load_packs
+    from negdocs.render.scripts import fill
+    from negdocs.analyse.strategy import load_packs
 
     packs = load_packs(project)
     loaded, _ = load_one(Project.load(project), packs, project / "playbooks/sales/acme-renewal.yaml", False)
@@ -114,7 +114,7 @@ def test_internal_pdf_carries_the_confidentiality_label(built):
 
 
 def test_recycled_workers_print_the_same_pdfs(tmp_path, monkeypatch):
-    import negdocs.pdf
+    import negdocs.render.pdf
     from negdocs.build import build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")
@@ -122,7 +122,7 @@ def test_recycled_workers_print_the_same_pdfs(tmp_path, monkeypatch):
     for n in range(3):
         (tmp_path / "playbooks" / f"g{n}.yaml").write_text(f"format: negdocs/v1\ntitle: Guide {n}\ncontext: hiring\n")
     normal = build(root=tmp_path, out=tmp_path / "a", jobs=2)
-    monkeypatch.setattr(negdocs.pdf, "RECYCLE", 1)  # a new pool for every document per worker
+    monkeypatch.setattr(negdocs.render.pdf, "RECYCLE", 1)  # a new pool for every document per worker
     recycled = build(root=tmp_path, out=tmp_path / "b", jobs=2)
     for name in normal.files:
         if name.endswith(".pdf"):

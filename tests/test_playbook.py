@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from negdocs.strategy import CONTEXTS, PLACEHOLDERS, STEPS, load_packs
+from negdocs.analyse.strategy import CONTEXTS, PLACEHOLDERS, STEPS, load_packs
 
 SECTIONS = ["At a glance", "Readiness", "Preparation", "The five steps for this deal", "playbook", "MESO grid",
             "Concession log", "Anchor worksheet", "Scripts", "Quick reference: moves", "Pitfalls and safeguards",
@@ -94,7 +94,7 @@ def test_principled_strategy_renders_the_principled_playbook(make_project):
 def test_project_can_add_and_override_a_pack(make_project):
     import yaml
 
-    from negdocs.strategy import BUILTIN_DIR
+    from negdocs.analyse.strategy import BUILTIN_DIR
 
     data = yaml.safe_load((BUILTIN_DIR / "principled.yaml").read_text())
     data.update(id="acme-way", name="The ACME way")

@@ -41,7 +41,7 @@ def test_github_workflow_commands(project):
 
 def test_github_escapes_newlines_and_percent():
     from negdocs.errors import Problem
-    from negdocs.report import github
+    from negdocs.output.findings import github
 
     line = github([Problem("a,b:c.yaml", 3, "50% off\nnext", "face-threat", "warning")])
     assert line == "::warning file=a%2Cb%3Ac.yaml,line=3,title=negdocs face-threat::50%25 off%0Anext\n"

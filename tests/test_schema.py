@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from negdocs.model import Deal
-from negdocs.schema import schema, schema_json
+from negdocs.load.model import Deal
+from negdocs.load.schema import schema, schema_json
 
 from conftest import EXAMPLES, REPO
 

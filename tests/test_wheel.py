@@ -30,8 +30,8 @@ def wheel(tmp_path_factory):
 def test_wheel_ships_templates_and_packs(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "negdocs/templates/internal.html" in names
-    assert "negdocs/strategies/power-based.yaml" in names
-    assert "negdocs/strategies/principled.yaml" in names
+    assert "negdocs/analyse/strategies/power-based.yaml" in names
+    assert "negdocs/analyse/strategies/principled.yaml" in names
 
 
 def test_installed_wheel_builds_a_bare_project(wheel, tmp_path):

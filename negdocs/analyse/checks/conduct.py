@@ -1,7 +1,7 @@
 """Rules about conduct at the table: reciprocity, tone and timing."""
 
-from negdocs.checks import rule
-from negdocs.validate import ALL_SLOTS
+from negdocs.analyse.checks import rule
+from negdocs.load.validate import ALL_SLOTS
 
 FACE_THREATS = ("take it or leave it", "final offer", "non-negotiable", "last chance", "or else", "no other option",
                 "we will walk")

@@ -1,6 +1,6 @@
 """Rules about preparation: evidence behind anchors, BATNA and deadlines; non-price issues."""
 
-from negdocs.checks import rule
+from negdocs.analyse.checks import rule
 
 
 @rule("anchor-without-basis", "an issue has `open` or `floor` but no `basis` of evidence")

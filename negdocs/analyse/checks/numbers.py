@@ -1,7 +1,7 @@
 """Rules about the numbers: zone of agreement, MESO options and the BATNA."""
 
-from negdocs.analysis import at_least_as_good, numeric
-from negdocs.checks import rule
+from negdocs.analyse.analysis import at_least_as_good, numeric
+from negdocs.analyse.checks import rule
 from negdocs.money import format_value
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from negdocs.analysis import Analysis, analyse
+from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.errors import Problem
-from negdocs.loader import Source
-from negdocs.model import Deal
+from negdocs.load.loader import Source
+from negdocs.load.model import Deal
 
 Finding = tuple[tuple, str]
 RuleFn = Callable[[Deal, Analysis], Iterable[Finding]]
@@ -64,13 +64,13 @@ def run(source: Source, deal: Deal, analysis: Analysis | None = None, ignore: It
 
 
 def _dotted(loc) -> str:
-    from negdocs.validate import dotted
+    from negdocs.load.validate import dotted
 
     return dotted(loc)
 
 
 # Importing the rule modules fills the registry, in the order of FORMAT.md's table.
-from negdocs.checks import preparation, conduct, fit, numbers  # noqa: E402,F401
+from negdocs.analyse.checks import preparation, conduct, fit, numbers  # noqa: E402,F401
 
 ORDER = ("anchor-without-basis", "concession-without-get", "deadline-without-evidence", "price-only", "face-threat",
          "timing", "batna-without-evidence", "relationship-over-gain", "perceived-power", "face-culture", "no-zopa",

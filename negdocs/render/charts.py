@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from negdocs.analysis import Analysis, numeric
-from negdocs.model import Deal, Issue
+from negdocs.analyse.analysis import Analysis, numeric
+from negdocs.load.model import Deal, Issue
 from negdocs.money import format_value
 
 WIDTH, LEFT, RIGHT = 600, 20, 20

@@ -11,14 +11,14 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from negdocs import checks
-from negdocs.analysis import analyse
+from negdocs.analyse import checks
+from negdocs.analyse.analysis import analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.loader import Source, parse, read_source
-from negdocs.model import NUMERIC_KINDS, Deal
+from negdocs.load.loader import Source, parse, read_source
+from negdocs.load.model import NUMERIC_KINDS, Deal
 from negdocs.money import format_number, format_value
-from negdocs.validate import validate
+from negdocs.load.validate import validate
 
 MOVES = ("open", "target", "floor", "walk_away")
 # list section -> how its items are matched and named
@@ -200,7 +200,7 @@ def _read(spec: str, root: Path) -> Source:
     if path.exists():
         return read_source(path, spec)
     if ":" in spec:
-        from negdocs import gitinfo
+        from negdocs.git import gitinfo
 
         return text_source(gitinfo.show(root, spec), spec)
     raise NegdocsError(Problem(spec, 0, "no such file, and not a git REV:path", "usage"))
@@ -214,7 +214,7 @@ def _ignored(root: Path) -> tuple[str, ...]:
 
 
 def diff_specs(old: str, new: str, root: Path) -> list[DealDiff]:
-    from negdocs.strategy import load_packs
+    from negdocs.analyse.strategy import load_packs
 
     ignore = _ignored(root)
     packs = load_packs(root)
@@ -225,8 +225,8 @@ def diff_specs(old: str, new: str, root: Path) -> list[DealDiff]:
 
 def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
     """Every deal under ``paths`` that changed between ``rev`` and the work tree."""
-    from negdocs import gitinfo
-    from negdocs.strategy import load_packs
+    from negdocs.git import gitinfo
+    from negdocs.analyse.strategy import load_packs
 
     ignore = _ignored(root)
     packs = load_packs(root)

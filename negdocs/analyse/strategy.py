@@ -1,6 +1,6 @@
 """Strategy packs: negotiation guidance as data.
 
-The packs negdocs ships live in ``negdocs/strategies/<id>.yaml``; a project adds or
+The packs negdocs ships live in ``negdocs/analyse/strategies/<id>.yaml``; a project adds or
 overrides one with ``strategies/<id>.yaml`` next to its ``playbooks/``. A pack is validated
 as strictly as a deal, so a template can rely on every section being there.
 """
@@ -14,8 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from negdocs.errors import NegdocsError, Problem, display_path
-from negdocs.loader import read_source
-from negdocs.model import CONTEXTS, SCRIPT_TEMPLATES
+from negdocs.load.loader import read_source
+from negdocs.load.model import CONTEXTS, SCRIPT_TEMPLATES
 
 BUILTIN_DIR = Path(__file__).parent / "strategies"
 STEPS = ("setup", "first-move", "midgame", "close", "implementation")
@@ -203,7 +203,7 @@ class Pack(_Part):
 
     @model_validator(mode="after")
     def _rules(self):
-        from negdocs.checks import WARNINGS
+        from negdocs.analyse.checks import WARNINGS
 
         _exact_keys(self.rationale, tuple(WARNINGS), "rationale")
         if self.id == "power-based":  # the playbook explains each of these rules when it fires

@@ -19,7 +19,7 @@ import jinja2
 from jinja2 import meta
 
 from negdocs import FORMAT_VERSION, __version__
-from negdocs.writer import MARKER
+from negdocs.output.writer import MARKER
 
 MANIFEST_VERSION = 2
 

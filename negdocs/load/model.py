@@ -2,7 +2,7 @@
 
 The field descriptions are the format reference: the JSON Schema (``negdocs schema``) and
 editor completion come from them. Rules that span fields (references, order of values,
-script slots) live in :mod:`negdocs.validate`, where they can point at the right line.
+script slots) live in :mod:`negdocs.load.validate`, where they can point at the right line.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 from negdocs import FORMAT_VERSION
-from negdocs.currencies import ISO_4217
+from negdocs.load.currencies import ISO_4217
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

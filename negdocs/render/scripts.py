@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from negdocs.dates import long_date
-from negdocs.model import Deal, Script
+from negdocs.load.model import Deal, Script
 from negdocs.money import format_value
-from negdocs.strategy import Pack
+from negdocs.analyse.strategy import Pack
 
 _SPLIT = re.compile(r"(\{[a-z_]+\})")
 

@@ -2,7 +2,7 @@
 
 import json
 
-from negdocs.model import Deal
+from negdocs.load.model import Deal
 
 
 def schema() -> dict:

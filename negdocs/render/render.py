@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from negdocs import markdown
+from negdocs.render import markdown
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem, display_path
 from negdocs.money import format_number, format_value
@@ -19,8 +19,9 @@ from negdocs.money import format_number, format_value
 
 def builtin_templates() -> Path:
     """``negdocs/templates`` in a wheel; the repository's ``templates/`` in a checkout."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+    package = Path(__file__).parent.parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
 
 
 class Renderer:

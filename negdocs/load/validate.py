@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ValidationError
 
 from negdocs.errors import Problem
-from negdocs.loader import Source
-from negdocs.model import NUMERIC_KINDS, SLUG_RE, Deal
+from negdocs.load.loader import Source
+from negdocs.load.model import NUMERIC_KINDS, SLUG_RE, Deal
 from negdocs.money import format_value
 
 ORDER = ("open", "target", "floor", "walk_away")

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from negdocs.errors import NegdocsError, Problem
-from negdocs.model import SLUG_RE
+from negdocs.load.model import SLUG_RE
 
 STARTERS = Path(__file__).parent / "starters"
 OFFSETS = {"__CLOSE_BY__": 60, "__DEADLINE__": 30, "__ESCALATE_BY__": 40, "__DUE__": 75}  # days from today
@@ -24,7 +24,7 @@ def starter_text(context: str, deal_id: str, strategy: str = "power-based", toda
 
 def new(context: str, deal_id: str, strategy: str, root: Path) -> Path:
     """Write ``playbooks/<context>/<id>.yaml``; never overwrite anything."""
-    from negdocs.strategy import load_packs
+    from negdocs.analyse.strategy import load_packs
 
     if not SLUG_RE.match(deal_id) or len(deal_id) > 80 or deal_id == "index":
         raise NegdocsError(Problem(deal_id, 0, "not a valid id: use up to 80 lowercase letters, digits and hyphens "
@@ -42,7 +42,7 @@ def new(context: str, deal_id: str, strategy: str, root: Path) -> Path:
         handle.write(starter_text(context, deal_id, strategy))
     schema = root / "schema" / "negdocs.schema.json"
     if not schema.exists():  # the file's first line points editors here
-        from negdocs.schema import schema_json
+        from negdocs.load.schema import schema_json
 
         schema.parent.mkdir(exist_ok=True)
         schema.write_text(schema_json(), encoding="utf-8")

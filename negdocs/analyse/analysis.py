@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from negdocs.model import NUMERIC_KINDS, Deal, Issue
+from negdocs.load.model import NUMERIC_KINDS, Deal, Issue
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The three "do not use" conditions of power-based negotiation (power-based deals only)."""
 
-from negdocs.checks import rule
+from negdocs.analyse.checks import rule
 
 ADVICE = "; consider `strategy: principled`"
 

@@ -7,15 +7,15 @@ with parts removed.
 
 from __future__ import annotations
 
-from negdocs.analysis import Analysis
-from negdocs.charts import chart
+from negdocs.analyse.analysis import Analysis
+from negdocs.render.charts import chart
 from negdocs.dates import long_date
 from negdocs.money import format_value
 from negdocs.errors import Problem
-from negdocs.model import Deal
+from negdocs.load.model import Deal
 from negdocs.project import Settings
-from negdocs.scripts import blanks, fill
-from negdocs.strategy import Pack
+from negdocs.render.scripts import blanks, fill
+from negdocs.analyse.strategy import Pack
 
 EDITIONS = ("internal", "proposal")
 

@@ -42,7 +42,7 @@ def github(problems: list[Problem]) -> str:
 
 def sarif(problems: list[Problem]) -> str:
     """SARIF 2.1.0, for code-scanning dashboards."""
-    from negdocs.checks import ERRORS, WARNINGS
+    from negdocs.analyse.checks import ERRORS, WARNINGS
 
     rules = [{"id": name, "shortDescription": {"text": summary}, "defaultConfiguration": {"level": "error"}}
              for name, summary in ERRORS.items()]
