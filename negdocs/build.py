@@ -171,17 +171,20 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             deal_key = keys.deal(digest, git.get(path, {}))
             outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
             old = previous.get(display)
-            if _reusable(old, deal_key, outputs, out, exts):
+            if _reusable(old, deal_key, outputs, out, exts, wanted):
                 records[display] = old
                 kept.append(old)
-                problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
+                if all(f.get("message") is not None for f in old["findings"]):
+                    problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
+                else:  # a proposal-only build keeps no finding text: check the file again, render nothing
+                    problems += load_one(project, packs, path, strict, raw)[1]
                 continue
             one, found = load_one(project, packs, path, strict, raw)
             problems += found
             if one is None:
                 continue
             record = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)),
-                      "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in editions.EDITIONS},
+                      "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in wanted},
                       "findings": [asdict(f) for f in one.findings], "search": {}}
             records[display] = record
             if any(p.is_error for p in problems) or (shard is not None and not in_shard(one.id, shard)):
@@ -211,12 +214,26 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt))
 
 
-def _reusable(old, deal_key: str, outputs: dict, out: Path, exts: tuple) -> bool:
+def _reusable(old, deal_key: str, outputs: dict, out: Path, exts: tuple, wanted) -> bool:
     """A previous build's record still holds: same key, same outputs, files present."""
     if not (isinstance(old, dict) and {"key", "id", "outputs", "findings", "entries", "line", "search"} <= old.keys()):
         return False
     return old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
+        and all(e in old["entries"] and e in old["search"] for e in wanted) \
         and all((out / _name(k, old["id"], ext)).is_file() for k in outputs for ext in exts)
+
+
+def _manifest_record(record: dict, wanted) -> dict:
+    """What the manifest keeps of a deal: only what the editions built may show. A build
+    without the internal edition keeps no finding text (findings quote walk-aways and BATNA
+    values) and no internal index entry, so its output folder holds nothing internal."""
+    kept = {**record, "entries": {e: v for e, v in record["entries"].items() if e in wanted},
+            "search": {e: v for e, v in record["search"].items() if e in wanted},
+            "outputs": {k: v for k, v in record["outputs"].items() if (k.split("/")[0] if "/" in k else "internal") in wanted}}
+    if "internal" not in wanted:
+        kept["findings"] = [{"path": f["path"], "line": f["line"], "rule": f["rule"], "severity": f["severity"],
+                             "message": None} for f in record["findings"]]
+    return kept
 
 
 def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress) -> list[str]:
@@ -285,7 +302,7 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
         for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
     stage.commit({"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
-                  "deals": {d: records[d] for d in sorted(records)}})
+                  "deals": {d: _manifest_record(records[d], wanted) for d in sorted(records)}})
 
 
 def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:

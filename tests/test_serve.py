@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -30,10 +31,8 @@ def wait_for(predicate, seconds: float = 10.0):
     raise AssertionError("condition not met in time")
 
 
-@pytest.fixture
-def server(make_project):
-    project = make_project({"playbooks/acme.yaml": DEAL.format(title="First title")})
-    proc = subprocess.Popen([sys.executable, "-m", "negdocs", "serve", "--port", "0"], cwd=project.root,
+def start(project, *args):
+    proc = subprocess.Popen([sys.executable, "-m", "negdocs", "serve", "--port", "0", *args], cwd=project.root,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = None
     lines = []
@@ -44,6 +43,13 @@ def server(make_project):
         if "serving http" in line:
             url = line.split("serving ", 1)[1].split()[0]
     assert url, "".join(lines)
+    return url, proc
+
+
+@pytest.fixture
+def server(make_project):
+    project = make_project({"playbooks/acme.yaml": DEAL.format(title="First title")})
+    url, proc = start(project)
     yield project, url, proc
     if proc.poll() is None:
         proc.kill()
@@ -77,3 +83,31 @@ def test_ctrl_c_stops_cleanly(server):
     assert proc.wait(timeout=10) == 0
     assert "negdocs: stopped" in proc.stderr.read()
     assert "Traceback" not in proc.stderr.read()
+
+
+SECRET = DEAL.format(title="Renewal") + """\
+issues:
+  - {id: fee, name: Fee, kind: money, better: higher, open: 990000, floor: 731000, walk_away: 700000}
+"""
+
+
+def test_a_proposal_server_shows_nothing_internal(make_project):
+    """Not the manifest (it sits beside proposal/), not the internal pages, and a broken edit
+    names file, line and rule on the page but leaves the message, which quotes the floor, to
+    the terminal."""
+    project = make_project({"playbooks/acme.yaml": SECRET})
+    url, proc = start(project, "--edition", "proposal")
+    try:
+        assert "Renewal" in fetch(url + "proposal/acme.html")
+        for hidden in (".negdocs-build.json", "%2enegdocs-build.json", "acme.html", "search-index.js"):
+            with pytest.raises(urllib.error.HTTPError, match="404"):
+                fetch(url + hidden)
+        project.write("playbooks/acme.yaml", SECRET.replace("walk_away: 700000", "walk_away: 800000"))
+        state = wait_for(lambda: (s := json.loads(fetch(url + "__negdocs__/state")))["problems"] and s)
+        assert state["problems"] == ["playbooks/acme.yaml:6: error issue-order (the message is in the terminal)"]
+        page = fetch(url + "proposal/acme.html")
+        assert 'role="alert"' in page and "issue-order" in page and "731" not in page
+    finally:
+        proc.kill()
+        proc.wait()
+    assert "must not be better than floor (731,000 USD)" in proc.stderr.read()

@@ -54,10 +54,10 @@ class Site:
             result = build(out=self.folder, pdf=self.pdf, edition=self.edition, root=self.root)
         except NegdocsError as exc:
             with self.lock:
-                self.problems = [str(p) for p in exc.problems]
+                self.problems = [self.shown(p) for p in exc.problems]
                 self.version += 1
-            for line in self.problems:
-                self.log(line)
+            for problem in exc.problems:
+                self.log(str(problem))
             self.log(f"negdocs: {len(self.problems)} problem(s); still serving the last good site")
             return False
         changed = bool(result.rebuilt) or result.files != self.files or self.problems
@@ -71,6 +71,24 @@ class Site:
                 self.log(str(problem))
             self.log(f"negdocs: rebuilt {len(result.rebuilt)} deal file(s)")
         return True
+
+    def shown(self, problem) -> str:
+        """A problem as the pages show it. Messages quote internal values (a walk-away, the
+        BATNA), so a server of the proposal edition shows where and which rule only; the
+        terminal, on our side, gets the whole message."""
+        if self.edition != "proposal":
+            return str(problem)
+        return f"{problem.path}:{problem.line}: {problem.severity} {problem.rule} (the message is in the terminal)"
+
+    def servable(self, path: str) -> bool:
+        """Pages and assets of the edition served; never the build manifest or another dotfile,
+        and, for the proposal edition, nothing outside proposal/."""
+        from urllib.parse import unquote
+
+        parts = unquote(path).split("/")
+        if any(part.startswith(".") for part in parts):
+            return False
+        return self.edition != "proposal" or unquote(path).startswith("/proposal/")
 
     def state(self) -> dict:
         with self.lock:
@@ -92,6 +110,9 @@ class Handler(SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path.endswith("/"):
             path += "index.html"
+        if not self.site.servable(path):
+            body = self._page("Not found", "<p>No such page. Is the deal id right?</p>")
+            return self._send(404, "text/html; charset=utf-8", body)
         if not path.endswith(".html"):
             return super().do_GET()
         target = (self.site.folder / path.lstrip("/")).resolve()
