@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ValidationError
 
 from negdocs.errors import Problem
+from negdocs.load import recipients
 from negdocs.load.loader import Source
 from negdocs.load.model import NUMERIC_KINDS, SLUG_RE, Deal
 from negdocs.money import format_value
@@ -71,6 +72,7 @@ def validate(source: Source, strategies: Iterable[str], warning_rules: Iterable[
     _check_references(out, deal)
     _check_meso(out, deal)
     _check_scripts(out, deal)
+    recipients.check(out, deal)
     return (deal if not out.problems else None), out.problems
 
 
