@@ -168,7 +168,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             except OSError:
                 raw = None  # load_one reports it
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
-            deal_key = keys.deal(digest, git.get(path, {}))
+            deal_key = keys.deal(digest, git.get(path, {}), raw)
             outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
             old = previous.get(display)
             if _reusable(old, deal_key, outputs, out, exts, wanted):

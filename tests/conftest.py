@@ -69,4 +69,4 @@ def make_project(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _deterministic(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")  # 2027-01-01
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")  # 2026-12-31 UTC

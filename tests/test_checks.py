@@ -107,7 +107,22 @@ CASES = {
     "meso-unbalanced": (change(meso__1__terms={"price": 128000, "payment": 45}),
                         change(meso__1__terms={"price": 126000, "payment": 56})),
     "walk-away-below-batna": (change(batna__value=115001), change(batna__value=115000)),
+    # SOURCE_DATE_EPOCH is 2026-12-31 (UTC) in every test: valid on the day itself
+    "proposal-expired": (change(proposal={"valid_until": "2026-12-30"}), change(proposal={"valid_until": "2026-12-31"})),
 }
+
+
+def test_an_expired_proposal_of_a_closed_deal_is_fine():
+    assert "proposal-expired" not in rules_fired(change(proposal={"valid_until": "2026-12-30"}, status="closed")())
+
+
+def test_without_source_date_epoch_today_is_the_utc_date(monkeypatch):
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    today = dt.datetime.now(dt.timezone.utc).date()
+    assert "proposal-expired" in rules_fired(change(proposal={"valid_until": str(today - dt.timedelta(days=1))})())
+    assert "proposal-expired" not in rules_fired(change(proposal={"valid_until": str(today)})())
 
 
 def test_base_deal_is_clean():

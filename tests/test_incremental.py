@@ -155,3 +155,24 @@ def test_progress_bar_on_a_terminal():
     assert "[######------------------] 1/4 PDF" in drawn and "4/4 PDF" in drawn and "s left" in drawn
     assert drawn.endswith("\r")  # the bar is cleared before the summary
     assert "\n" not in drawn
+
+
+def test_a_deal_with_valid_until_is_checked_again_the_next_day(tmp_path, monkeypatch):
+    """proposal-expired depends on the day: such a deal has the date in its key, others do not."""
+    import datetime as dt
+
+    from negdocs import dates
+
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "playbooks/offer.yaml").write_text("format: negdocs/v1\ntitle: Offer\ncontext: sales\n"
+                                                  "counterparty: {name: ACME}\nproposal: {valid_until: 2027-03-01}\n")
+    (tmp_path / "playbooks/guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    day = [dt.date(2027, 3, 1)]
+    monkeypatch.setattr(dates, "today", lambda: day[0])
+    assert [p.rule for p in run(tmp_path).problems] == []
+    assert run(tmp_path).rebuilt == []
+    day[0] = dt.date(2027, 3, 2)
+    again = run(tmp_path)
+    assert again.rebuilt == ["playbooks/offer.yaml"]
+    assert [p.rule for p in again.problems] == ["proposal-expired"]

@@ -4,8 +4,9 @@ The manifest in the output folder records, per deal file, the key of each output
 produced. A deal whose key is unchanged is not parsed or rendered again; its files are
 carried over from the previous build. The key covers the deal file's bytes, its git
 provenance, the templates each edition uses (found by following extends/include/import),
-the strategy packs, ``negdocs.yaml``, SOURCE_DATE_EPOCH and the negdocs and WeasyPrint
-versions, so an incremental build is byte-identical to a clean one.
+the strategy packs, ``negdocs.yaml``, SOURCE_DATE_EPOCH, the negdocs and WeasyPrint
+versions and, for a deal with ``proposal.valid_until``, today's date, so an incremental
+build is byte-identical to a clean one and reports the same findings.
 """
 
 from __future__ import annotations
@@ -67,8 +68,13 @@ class Keys:
             self._templates[name] = sha(*(f"{k}\0{v}" for k, v in sorted(closure.items())))
         return self._templates[name]
 
-    def deal(self, digest: str, git: dict) -> str:
-        return sha(self.common, digest, json.dumps(git, sort_keys=True))
+    def deal(self, digest: str, git: dict, raw: bytes | None = None) -> str:
+        """The key of a deal file's outputs. A file that may set ``proposal.valid_until`` has
+        today's date in it too: ``proposal-expired`` depends on the day of the build."""
+        from negdocs.dates import today
+
+        day = today().isoformat() if raw is not None and b"valid_until" in raw else ""
+        return sha(self.common, digest, json.dumps(git, sort_keys=True), day)
 
     def page(self, deal_key: str, edition: str) -> str:
         return sha(deal_key, edition, self.template(f"{edition}.html"))
