@@ -53,7 +53,7 @@ def cli():
 @click.option("--no-pdf", is_flag=True, help="Write the HTML site only.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="PDF worker processes (default: usable cores).")
 @click.option("--edition", type=click.Choice(["internal", "proposal", "all"]), default="internal", show_default=True,
-              help="internal: the full playbook; proposal: the counterparty edition in DIR/proposal/; all: both.")
+              help="internal: the full playbook; proposal: one package per deal (HTML, PDF, Word) in DIR/proposal/; all: both.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring what the last build left.")
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only: no progress, no summary.")
@@ -73,11 +73,16 @@ def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
         click.echo(str(problem), err=True)
     if quiet:
         return
-    pages = sum(1 for f in result.files if f.endswith(".html") and not f.endswith("index.html"))
+    if result.skipped:
+        count = len(result.skipped)
+        click.echo(f"negdocs: no proposal for {count} guide{'s' * (count != 1)} (no counterparty and no issues): "
+                   + ", ".join(result.skipped), err=True)
+    pages = sum(1 for f in result.files if f.endswith(".html") and f != "index.html")
     pdfs = sum(1 for f in result.files if f.endswith(".pdf"))
+    words = sum(1 for f in result.files if f.endswith(".docx"))
     fresh = len(result.rebuilt)
-    click.echo(f"negdocs: {pages} page{'s' * (pages != 1)} and {pdfs} PDF in {_shown(result.out)}; "
-               f"{fresh} deal file{'s' * (fresh != 1)} rebuilt, {progress.elapsed:.1f} s")
+    click.echo(f"negdocs: {pages} page{'s' * (pages != 1)}" + (f", {pdfs} PDF and {words} Word" if words else f" and {pdfs} PDF")
+               + f" in {_shown(result.out)}; {fresh} deal file{'s' * (fresh != 1)} rebuilt, {progress.elapsed:.1f} s")
 
 
 @cli.command()

@@ -43,8 +43,8 @@ def test_editing_one_deal_rebuilds_only_that_deal_and_the_index(project):
     assert result.rebuilt == ["playbooks/sales/acme-renewal.yaml"]
     after = tree(project / "build")
     changed = sorted(k for k in after if after[k] != before.get(k))
-    assert changed == [".negdocs-build.json", "acme-renewal.html", "index.html", "proposal/acme-renewal.html",
-                       "proposal/index.html", "proposal/search-index.js", "search-index.js"]
+    package = [f"proposal/acme-renewal{copy}.{ext}" for copy in ("", "/jose-alvarez", "/priya-raman") for ext in ("docx", "html")]
+    assert changed == sorted([".negdocs-build.json", "acme-renewal.html", "index.html", "search-index.js", *package])
     assert after == tree(run(project, out="clean", force=True).out)
 
 
@@ -120,7 +120,7 @@ def test_shards_partition_the_deals_and_index_merges_them(project, monkeypatch):
         result = runner.invoke(cli, ["build", "--no-pdf", "--edition", "all", "--shard", f"{k}/3", "--out", f"shard{k}"])
         assert result.exit_code == 0, result.output
     pages = [sorted(n for n in tree(project / f"shard{k}") if n.endswith(".html") and "index" not in n) for k in (1, 2, 3)]
-    assert sum(map(len, pages)) == 10 and len(set(sum(pages, []))) == 10  # each deal in exactly one shard
+    assert sum(map(len, pages)) == 11 and len(set(sum(pages, []))) == 11  # each deal in exactly one shard
     merged = runner.invoke(cli, ["index", "shard1", "shard2", "shard3", "--out", "site"])
     assert merged.exit_code == 0, merged.output
     whole = run(project, out="whole")

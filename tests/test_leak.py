@@ -145,7 +145,8 @@ def test_proposal_html_never_leaks(tmp_path_factory, case):
     root = tmp_path_factory.mktemp("leak")
     _write(root, deal)
     result = _build(root)
-    html = "".join((result.out / name).read_text(encoding="utf-8") for name in result.files if name.startswith("proposal/"))
+    html = "".join((result.out / name).read_text(encoding="utf-8") for name in result.files
+                   if name.startswith("proposal/") and name.endswith(".html"))
     _assert_no_leak(html, internal, numbers, "")
     missing = sorted(marker for marker in shared if marker not in html)
     assert missing == [], f"shared markers missing from the proposal: {missing}"

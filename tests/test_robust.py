@@ -43,7 +43,7 @@ def test_out_of_range_environment_is_harmless(make_project, monkeypatch):
 
 
 def test_merging_shards_of_different_editions_is_a_usage_error(make_project):
-    project = make_project({f"playbooks/d{n}.yaml": MINIMAL for n in range(8)})
+    project = make_project({f"playbooks/d{n}.yaml": MINIMAL + "counterparty: {name: ACME}\n" for n in range(8)})
     assert project.run("build", "--no-pdf", "--shard", "1/2", "--out", "s1", "--edition", "proposal").exit_code == 0
     assert project.run("build", "--no-pdf", "--shard", "2/2", "--out", "s2").exit_code == 0
     for shard in ("s1", "s2"):  # both shards hold deals, so their editions really differ

@@ -22,7 +22,7 @@ from jinja2 import meta
 from negdocs import FORMAT_VERSION, __version__
 from negdocs.output.writer import MARKER
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 def sha(*parts: bytes | str) -> str:
@@ -50,13 +50,14 @@ def template_closure(env: jinja2.Environment, name: str) -> dict[str, str]:
 class Keys:
     """Computes output keys for one build."""
 
-    def __init__(self, project, pack_files: list[Path], env: jinja2.Environment, pdf: bool):
+    def __init__(self, project, pack_files: list[Path], env: jinja2.Environment, pdf: bool, extra: dict | None = None):
         settings = (project.root / "negdocs.yaml").read_bytes() if (project.root / "negdocs.yaml").is_file() else b""
         packs = [p.read_bytes() for p in sorted(pack_files)]
         weasy = _weasyprint_version() if pdf else "-"
         self.common = sha(__version__, FORMAT_VERSION, weasy, settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
                           project.logo or "", *packs)
         self.env = env
+        self.extra = extra or {}  # edition -> what else its outputs depend on (the Word template)
         self._templates: dict[str, str] = {}
 
     def template(self, name: str) -> str:
@@ -77,7 +78,8 @@ class Keys:
         return sha(self.common, digest, json.dumps(git, sort_keys=True), day)
 
     def page(self, deal_key: str, edition: str) -> str:
-        return sha(deal_key, edition, self.template(f"{edition}.html"))
+        stamps = self.template("proposal-stamp.html") if edition == "proposal" else ""
+        return sha(deal_key, edition, self.template(f"{edition}.html"), stamps, self.extra.get(edition, ""))
 
 
 def _weasyprint_version() -> str:
