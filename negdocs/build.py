@@ -22,7 +22,7 @@ from negdocs.render import editions
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import Source, read_source
+from negdocs.load.loader import Source, read_limited, read_source
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
 from negdocs.analyse.strategy import load_packs
@@ -46,7 +46,7 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
              raw: bytes | None = None) -> tuple[Loaded | None, list[Problem]]:
     """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it."""
     try:
-        source = read_source(path, project.display(path), raw=raw)
+        source = read_source(path, project.display(path), raw=raw, root=project.root)
     except NegdocsError as exc:
         return None, exc.problems
     deal, problems = validate(source, packs, checks.WARNINGS)
@@ -72,7 +72,7 @@ def _other_ids(project: Project, checked: list[Path]) -> list[tuple[str, str, in
         if path in seen:
             continue
         try:
-            source = read_source(path, project.display(path))
+            source = read_source(path, project.display(path), root=project.root)
         except NegdocsError:
             continue
         given = source.data.get("id")
@@ -164,8 +164,8 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         for path in paths:
             display = project.display(path)
             try:
-                raw = path.read_bytes()
-            except OSError:
+                raw = read_limited(path, display, project.root)
+            except NegdocsError:
                 raw = None  # load_one reports it
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
             deal_key = keys.deal(digest, git.get(path, {}))
@@ -188,7 +188,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                 continue  # nothing more to render: the build will fail, or another shard renders it
             rebuilt.append(display)
             for name in wanted:
-                page = renderer.render(f"{name}.html", **_page_context(name, one, packs, project, git.get(path, {})))
+                page = renderer.render(f"{name}.html", (display, 1), **_page_context(name, one, packs, project, git.get(path, {})))
                 staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
                 jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display))
