@@ -54,10 +54,10 @@ def test_diff_revision_against_work_tree_reports_new_findings_markdown(repo):
     result = repo.run("diff", "HEAD:playbooks/acme.yaml", "playbooks/acme.yaml", "--format", "markdown")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "### ACME renewal", "", "`HEAD:playbooks/acme.yaml` → `playbooks/acme.yaml`", "",
+        "### ACME renewal", "", r"HEAD\:playbooks/acme.yaml → playbooks/acme.yaml", "",
         "- concession added: Pilot",
-        "- :warning: new finding: concession-without-get: concessions[0].give: 'Pilot' gives without a `get`; pair it "
-        "with what we receive in return",
+        r"- :warning: new finding: concession-without-get\: concessions\[0\].give\: 'Pilot' gives without a &#96;get&#96;; "
+        "pair it with what we receive in return",
         "",
     ]
 
@@ -82,7 +82,7 @@ def test_diff_both_directions_of_better(repo):
     lower = change(issues__1__walk_away=55)()  # payment: better lower, 60 -> 55 is less room conceded
     repo.write("playbooks/acme.yaml", yaml.safe_dump(lower, sort_keys=False))
     out = repo.run("diff", "HEAD~1:playbooks/acme.yaml", "playbooks/acme.yaml").stdout
-    assert "payment walk_away: 60 days -> 55 days: 5 less room conceded" in out
+    assert "payment walk_away: 60 days -> 55 days: 5 days less room conceded" in out
 
 
 def test_diff_errors(repo):
