@@ -250,16 +250,16 @@ def _read(spec: str, root: Path) -> Source:
     gitinfo.check_argument(spec, "argument")
     path = Path(spec)
     try:
-        if path.is_dir():
-            raise _usage(spec, "is a folder; give a deal file, a REV:path, or use --rev REV PATH")
-        exists = path.exists()
-    except OSError as exc:
-        raise _usage(spec, f"cannot read: {exc.strerror or exc}") from exc
+        is_dir, exists, error = path.is_dir(), path.exists(), None
+    except OSError as exc:  # a name too long for a file may still be a REV:path
+        is_dir, exists, error = False, False, exc
+    if is_dir:
+        raise _usage(spec, "is a folder; give a deal file, a REV:path, or use --rev REV PATH")
     if exists:
         return read_source(path, spec)
     if ":" in spec:
         return blob_source(gitinfo.show(root, spec), spec)
-    raise _usage(spec, "no such file, and not a git REV:path")
+    raise _usage(spec, f"cannot read: {error.strerror or error}" if error else "no such file, and not a git REV:path")
 
 
 def _usage(spec: str, message: str) -> NegdocsError:

@@ -166,7 +166,7 @@ def provenance(root: Path, files: list[Path]) -> dict[Path, dict]:
     top = toplevel(root)
     if top is None:
         return {}
-    head = (_git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") or "").strip()
+    head = (_git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", "HEAD^{commit}") or "").strip()
     if not head:
         return {}
     rels = {f.resolve().relative_to(top).as_posix(): f for f in files if f.resolve().is_relative_to(top)}
