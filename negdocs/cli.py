@@ -11,6 +11,7 @@ import click
 
 from negdocs import __version__
 from negdocs.errors import NegdocsError
+from negdocs.output.escape import visible
 from negdocs.output.findings import FORMATS, line
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
@@ -67,7 +68,7 @@ def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
 
     with Progress(enabled=not quiet) as progress:
         result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict, force=force, shard=shard,
-                           report=lambda m: click.echo(m, err=True), progress=progress.update)
+                           report=lambda m: click.echo(visible(m), err=True), progress=progress.update)
     for problem in result.problems:
         click.echo(line(problem), err=True)
     if quiet:
