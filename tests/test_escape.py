@@ -88,6 +88,23 @@ def test_markdown_escape_renders_as_the_visible_text_and_nothing_else(value):
 
 @settings(max_examples=200, deadline=None)
 @given(value=HOSTILE | st.text())
+@example(value="- item")
+@example(value="1. first")
+@example(value="    code")
+@example(value="=== ")
+def test_markdown_escape_opens_no_block_at_the_start_of_a_line(value):
+    """A value alone on a line (a table cell, a list of approvals...) is one plain paragraph."""
+    tokens = MD.parse(escape.markdown(value))
+    if not value:
+        assert tokens == []
+        return
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    assert {c.type for c in tokens[1].children} <= {"text", "text_special"}
+    assert "".join(c.content for c in tokens[1].children) == escape.visible(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=HOSTILE | st.text())
 def test_text_escape_is_one_printable_line_that_cannot_start_a_command(value):
     shown = escape.text(value)
     assert shown.isprintable() and shown == shown.strip() and not shown.startswith(":")
@@ -101,7 +118,9 @@ def test_text_escape_is_one_printable_line_that_cannot_start_a_command(value):
     ("", "''", ""),
     ("a\nb", r"'a\nb'", r"a\\nb"),
     ("::error::x", r"'::error::x'", r"\:\:error\:\:x"),
-    (" padded", "' padded'", " padded"),
+    (" padded ", "' padded '", "&#32;padded&#32;"),
+    ("- not a list", "- not a list", r"\- not a list"),
+    ("12) not a list", "12) not a list", r"12\) not a list"),
     ("'quoted'", r"'\'quoted\''", "'quoted'"),
     ("right\u202eleft", r"'right\u202eleft'", r"right\\u202eleft"),
     ("tag\U000e0001", r"'tag\U000e0001'", r"tag\\U000e0001"),

@@ -18,6 +18,7 @@ every value a user typed is, at the moment it is printed, by the function of tha
 from __future__ import annotations
 
 import json
+import re
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -56,14 +57,18 @@ def text(value, quote: bool = False) -> str:
 # inline markup GitHub knows (emphasis, links, strikethrough, tables, math, emoji and `::`).
 _MD_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "`": "&#96;", '"': "&quot;"}
 _MD_BACKSLASH = frozenset("\\*_[]~|:$!#")
+_MD_ORDERED = re.compile(r"(\d+)[.)]")
 
 
 def markdown(value) -> str:
-    """A value inside a line of GitHub-flavoured Markdown, rendered literally.
+    """A value in a line of GitHub-flavoured Markdown (anywhere: inside it, a table cell or its
+    start), rendered literally as :func:`visible` shows it.
 
     Characters that do not print are shown as escapes (so a value stays on its line);
     ``& < > " ` `` become entities, so no raw ``<``, ``-->`` or backtick survives; the other
-    inline markup characters are backslash-escaped, so ``::`` becomes ``\\:\\:``."""
+    inline markup characters are backslash-escaped, so ``::`` becomes ``\\:\\:``; a leading
+    ``-``, ``+``, ``=`` or ``1.`` is escaped and blanks at either end become ``&#32;``, so a
+    value at the start of a line can't open a list, a heading or a code block either."""
     out = []
     for ch in visible(value):
         if ch in _MD_ENTITY:
@@ -72,7 +77,15 @@ def markdown(value) -> str:
             out.append("\\" + ch)
         else:
             out.append(ch)
-    return "".join(out)
+    escaped = "".join(out)
+    core = escaped.strip(" ")
+    lead = len(escaped) - len(escaped.lstrip(" "))
+    trail = len(escaped) - len(escaped.rstrip(" ")) if core else 0
+    if core[:1] in ("-", "+", "="):
+        core = "\\" + core
+    elif number := _MD_ORDERED.match(core):
+        core = f"{number[1]}\\{core[number.end(1):]}"
+    return "&#32;" * lead + core + "&#32;" * trail
 
 
 def json_text(data, indent: int | None = 2) -> str:
