@@ -181,3 +181,9 @@ def test_an_item_name_is_quoted_in_a_changed_line_only():
     line = diff(BASE, change(concessions__0__give="60-day pilot")()).changes[0]
     assert line.text == "concession 'Pilot' give: 30-day pilot -> 60-day pilot"
     assert line.sentence("markdown") == "concession 'Pilot' give: 30-day pilot -> 60-day pilot"
+
+
+def test_json_dates_are_iso_and_missing_values_null():
+    data = json.loads(render([diff(BASE, change(close_by="2027-02-01", owner=DELETE)())], "json"))[0]
+    assert [(c["field"], c["old"], c["new"]) for c in data["changes"]] == [
+        ("owner", "Dana Lee", None), ("close_by", "2027-01-31", "2027-02-01")]

@@ -233,3 +233,9 @@ def test_a_deal_that_is_not_at_rev_is_added_and_a_broken_old_side_is_an_error(re
     result = repo.run("diff", "--rev", "HEAD")
     assert result.exit_code == 1
     assert result.stderr.startswith("HEAD:playbooks/acme.yaml:")
+
+
+def test_diff_honours_the_projects_ignored_rules(repo):
+    repo.write("negdocs.yaml", "checks:\n  ignore: [concession-without-get]\n")
+    result = repo.run("diff", "HEAD:playbooks/acme.yaml", "playbooks/acme.yaml")
+    assert result.stdout.splitlines()[1:] == ["  concession added: Pilot"]

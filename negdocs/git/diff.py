@@ -138,11 +138,7 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
 
 
 def _plain(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    return value
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _findings(deal: Deal, source: Source, ignore) -> set[str]:
