@@ -175,6 +175,8 @@ def test_only_gitinfo_runs_programs():
     ("no such:playbooks/acme.yaml", "unknown revision no such;"),
     ("HEAD:playbooks", "playbooks is not a file at "),
     ("HEAD:playbooks/none.yaml", "playbooks/none.yaml does not exist at "),
+    ("playbooks", "playbooks: error usage: is a folder; give a deal file, a REV:path, or use --rev REV PATH"),
+    ("none.yaml", "none.yaml: error usage: no such file, and not a git REV:path"),
 ])
 def test_hostile_diff_arguments_are_one_line_usage_errors(repo, spec, message):
     result = repo.run("diff", "--", spec, "playbooks/acme.yaml")
