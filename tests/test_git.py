@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import REPO
 from test_checks import BASE, change
 
 
@@ -241,3 +242,32 @@ def test_diff_honours_the_projects_ignored_rules(repo):
     repo.write("negdocs.yaml", "checks:\n  ignore: [concession-without-get]\n")
     result = repo.run("diff", "HEAD:playbooks/acme.yaml", "playbooks/acme.yaml")
     assert result.stdout.splitlines()[1:] == ["  concession added: Pilot"]
+
+
+def test_a_project_in_a_subfolder_of_the_repository(make_project, tmp_path, monkeypatch):
+    """Labels are relative to the project; git paths to the repository; the cwd plays no part."""
+    from negdocs.git.diff import diff_rev, diff_specs, render
+
+    pack = (REPO / "negdocs/analyse/strategies/principled.yaml").read_text(encoding="utf-8")
+    project = make_project({"deals/playbooks/acme.yaml": yaml.safe_dump(dict(BASE, strategy="house"), sort_keys=False),
+                            "deals/strategies/house.yaml": pack.replace("id: principled", "id: house"),
+                            "deals/negdocs.yaml": "checks:\n  ignore: [concession-without-get]\n"})
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "first plan")
+    root = project.root / "deals"
+    project.write("deals/playbooks/acme.yaml", yaml.safe_dump(change(concessions__0__get=None, strategy="house")(),
+                                                              sort_keys=False))
+    project.write("deals/playbooks/new.yaml", "format: negdocs/v1\ntitle: New\ncontext: sales\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    expected = ["HEAD:playbooks/acme.yaml -> playbooks/acme.yaml (ACME renewal)",
+                "  concession 'Pilot' get: paid pilot credited to year one -> (none)",
+                "HEAD:playbooks/new.yaml -> playbooks/new.yaml (New): deal added"]
+    assert render(diff_rev("HEAD", [], root), "text").splitlines() == expected
+    specs = diff_specs("HEAD:playbooks/acme.yaml", str(root / "playbooks/acme.yaml"), root)
+    assert render(specs, "text").splitlines()[1:] == expected[1:2]
+    (root / "playbooks/acme.yaml").unlink()
+    assert render(diff_rev("HEAD", [root / "playbooks"], root), "text").splitlines() == [
+        "HEAD:playbooks/acme.yaml -> playbooks/acme.yaml (ACME renewal): deal removed", expected[2]]
