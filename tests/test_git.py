@@ -244,7 +244,7 @@ def test_diff_honours_the_projects_ignored_rules(repo):
     assert result.stdout.splitlines()[1:] == ["  concession added: Pilot"]
 
 
-def test_a_project_in_a_subfolder_of_the_repository(make_project, tmp_path, monkeypatch):
+def test_a_project_in_a_subfolder_of_the_repository(make_project, tmp_path_factory, monkeypatch):
     """Labels are relative to the project; git paths to the repository; the cwd plays no part."""
     from negdocs.git.diff import diff_rev, diff_specs, render
 
@@ -259,9 +259,7 @@ def test_a_project_in_a_subfolder_of_the_repository(make_project, tmp_path, monk
     project.write("deals/playbooks/acme.yaml", yaml.safe_dump(change(concessions__0__get=None, strategy="house")(),
                                                               sort_keys=False))
     project.write("deals/playbooks/new.yaml", "format: negdocs/v1\ntitle: New\ncontext: sales\n")
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    monkeypatch.chdir(elsewhere)
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))  # not in the repository
     expected = ["HEAD:playbooks/acme.yaml -> playbooks/acme.yaml (ACME renewal)",
                 "  concession 'Pilot' get: paid pilot credited to year one -> (none)",
                 "HEAD:playbooks/new.yaml -> playbooks/new.yaml (New): deal added"]
