@@ -22,7 +22,7 @@ from negdocs.render import editions
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import Source, read_source
+from negdocs.load.loader import Source, read_limited, read_source
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
 from negdocs.analyse.strategy import load_packs
@@ -46,7 +46,7 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
              raw: bytes | None = None) -> tuple[Loaded | None, list[Problem]]:
     """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it."""
     try:
-        source = read_source(path, project.display(path), raw=raw)
+        source = read_source(path, project.display(path), raw=raw, root=project.root)
     except NegdocsError as exc:
         return None, exc.problems
     deal, problems = validate(source, packs, checks.WARNINGS)
@@ -72,7 +72,7 @@ def _other_ids(project: Project, checked: list[Path]) -> list[tuple[str, str, in
         if path in seen:
             continue
         try:
-            source = read_source(path, project.display(path))
+            source = read_source(path, project.display(path), root=project.root)
         except NegdocsError:
             continue
         given = source.data.get("id")
@@ -156,9 +156,9 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     git = gitinfo.provenance(project.root, paths)
     keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf,
                             {"proposal": proposals.digest} if proposals else {})
-    previous = {} if force else incremental.load_manifest(out).get("deals", {})
 
-    with Staging(out) as stage:
+    with Staging(out) as stage:  # refuses an out folder whose manifest does not verify
+        previous = {} if force else incremental.deals(stage.previous)
         problems: list[Problem] = []
         records: dict[str, dict] = {}  # display path -> manifest record, every valid deal
         kept: list[dict] = []  # records carried over unchanged
@@ -167,14 +167,14 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         for path in paths:
             display = project.display(path)
             try:
-                raw = path.read_bytes()
-            except OSError:
+                raw = read_limited(path, display, project.root)
+            except NegdocsError:
                 raw = None  # load_one reports it
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
             deal_key = keys.deal(digest, git.get(path, {}), raw)
             outputs = {e: keys.page(deal_key, e) for e in wanted}
             old = previous.get(display)
-            if _reusable(old, deal_key, outputs, out, wanted):
+            if _reusable(old, deal_key, outputs, stage.previous.get("files", {}), wanted):
                 records[display] = old
                 kept.append(old)
                 if all(f.get("message") is not None for f in old["findings"]):
@@ -197,7 +197,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                 if name == "proposal":
                     jobs_list += _proposal(proposals, one, record, stage, project, pdf)
                     continue
-                page = renderer.render(f"{name}.html", **_page_context(name, one, packs, project, git.get(path, {})))
+                page = renderer.render(f"{name}.html", (display, 1), **_page_context(name, one, packs, project, git.get(path, {})))
                 staged = stage.write(f"{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
                 record["files"] += [f"{one.id}.html"] + ([f"{one.id}.pdf"] if pdf else [])
@@ -247,14 +247,15 @@ def _files(record: dict, wanted) -> list[str]:
     return [name for name in record["files"] if _edition_of(name) in wanted]
 
 
-def _reusable(old, deal_key: str, outputs: dict, out: Path, wanted) -> bool:
-    """A previous build's record still holds: same key, same outputs, files present."""
-    if not (isinstance(old, dict) and {"key", "id", "outputs", "findings", "entries", "line", "search", "files",
-                                       "skipped"} <= old.keys()):
+def _reusable(old, deal_key: str, outputs: dict, known, wanted) -> bool:
+    """A previous build's record still holds: same key, same outputs, and its files among the
+    ``known`` ones (the verified manifest's table of the files present, so a record made by
+    hand cannot carry a file from elsewhere into the build)."""
+    if old is None:  # records in ``previous`` are well-formed (incremental.deals)
         return False
     return old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
         and all(e in old["entries"] and e in old["search"] for e in wanted if e == "internal") \
-        and all((out / name).is_file() for name in _files(old, wanted))
+        and all(name in known for name in _files(old, wanted))
 
 
 def _manifest_record(record: dict, wanted) -> dict:
@@ -330,21 +331,19 @@ def in_shard(deal_id: str, shard: tuple[int, int]) -> bool:
 def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted) -> None:
     """Write the internal site's index page, script and search index, then commit the manifest.
     The proposal edition has none of them: each package stands alone (FORMAT.md)."""
-    from negdocs.output import incremental
-
     if "internal" in wanted:
         entries = sorted((_entry_from_json(r["entries"]["internal"]) for r in records.values()), key=lambda e: e["id"])
         stage.write("index.html", renderer.render("index.html", **_index_context("internal", entries, project)).encode())
         for asset, data in site_assets(renderer, "", [r["search"]["internal"] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
-    stage.commit({"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
+    stage.commit({"negdocs": __version__, "format": FORMAT_VERSION,
                   "deals": {d: _manifest_record(records[d], wanted) for d in sorted(records)}})
 
 
 def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     """Merge shard outputs into ``out`` and write the index pages of the edition(s) they hold."""
     from negdocs.output import incremental
-    from negdocs.output.writer import MARKER, Staging
+    from negdocs.output.writer import MARKER, Staging, read_manifest
 
     project = Project.load(root)
     generated = {MARKER, "index.html", "search-index.js", "assets/negdocs.js"}
@@ -353,17 +352,23 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     problems: list[Problem] = []
     seen: set[tuple] = set()  # the editions each deal was built in
     for folder in dirs:
-        manifest = incremental.load_manifest(folder)
-        if not manifest:
-            problems.append(Problem(str(folder), 0, "not a negdocs build folder (no manifest)", "usage"))
+        try:
+            manifest = read_manifest(folder, "merge")
+        except NegdocsError as exc:
+            problems += exc.problems
             continue
-        for display, record in manifest["deals"].items():
+        found, listed = incremental.deals(manifest), manifest.get("deals")
+        if not isinstance(listed, dict) or len(found) != len(listed) \
+                or not all(r["search"].keys() <= r["entries"].keys() for r in found.values()):
+            problems.append(Problem(str(folder), 0, f"{MARKER} has malformed deal records; build this shard again",
+                                    "usage"))
+            continue
+        for display, record in found.items():
             records.setdefault(display, record)
-            seen.add(tuple(e for e in editions.EDITIONS if e in record.get("outputs", {})))
-        for path in folder.rglob("*"):
-            name = path.relative_to(folder).as_posix()
-            if path.is_file() and name not in generated:
-                reuse.setdefault(name, path)
+            seen.add(tuple(e for e in editions.EDITIONS if e in record["outputs"]))
+        for name in manifest["files"]:  # verified: exactly the files in the folder
+            if name not in generated:
+                reuse.setdefault(name, folder / name)
     problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
     if problems:
         raise NegdocsError(problems)

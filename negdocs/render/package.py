@@ -55,14 +55,14 @@ class Proposals:
         for recipient in [None, *editions.recipients(deal, deal_id)]:
             view = editions.proposal(deal, deal_id, settings, recipient)
             stem = f"{PREFIX}{deal_id}" + (f"/{recipient['slug']}" if recipient else "")
-            page = self.renderer.render("proposal.html", **view, site=settings, logo=self.project.logo)
+            page = self.renderer.render("proposal.html", (loaded.source.display, 1), **view, site=settings, logo=self.project.logo)
             out.files[f"{stem}.html"] = page.encode("utf-8")
             out.files[f"{stem}.docx"] = docx.render(view, self.reference, settings.paper)
             if recipient:
                 copies.append((f"{stem}.pdf", view["meta"]["subject"], view["meta"]["keywords"]))
                 stamps.append(recipient["line"])
         if copies:
-            out.stamps = self.renderer.render("proposal-stamp.html", stamps=stamps, site=settings)
+            out.stamps = self.renderer.render("proposal-stamp.html", (loaded.source.display, 1), stamps=stamps, site=settings)
             out.copies = tuple(copies)
         return out
 
