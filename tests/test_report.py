@@ -48,8 +48,8 @@ def test_github_escapes_newlines_and_percent():
 
 
 def test_sarif_validates_against_the_sarif_2_1_0_schema(project):
-    if not SARIF_SCHEMA.exists():
-        pytest.fail(f"{SARIF_SCHEMA} is missing: run `make test` (it fetches the schema with npm)")
+    if not SARIF_SCHEMA.exists():  # `make test` fetches it (and fails loudly when it cannot); `make test-fast` does not
+        pytest.skip(f"the SARIF 2.1.0 schema is not fetched ({SARIF_SCHEMA.relative_to(REPO)}): `make test` fetches it with npm")
     result = project.run("check", "--format", "sarif")
     assert result.exit_code == 1
     log = json.loads(result.stdout)
