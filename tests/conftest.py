@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "playbooks"
 
 MINIMAL = "format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
-EPOCH = "1798675200"  # 2027-01-01: the build date every test sees (SOURCE_DATE_EPOCH)
+EPOCH = "1798675200"  # 2026-12-31 00:00 UTC: the build date every test sees (SOURCE_DATE_EPOCH)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
