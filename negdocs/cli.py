@@ -173,6 +173,31 @@ def index(dirs, out):
     click.echo(f"negdocs: merged {len(dirs)} folder{'s' * (len(dirs) != 1)} ({len(result.files)} files) into {_shown(result.out)}")
 
 
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@reports_problems
+def trace(file):
+    """Find the deal, recipient and version of a stamped proposal copy (PDF, Word or HTML).
+
+    Exit code 0 when a recipient of a deal of this project matches the copy's reference
+    code, 1 when none does.
+    """
+    from negdocs.commands.trace import trace as run_trace
+
+    codes, match = run_trace(file, Path.cwd())
+    if match is None:
+        click.echo(f"negdocs: no recipient of a deal in this project has the reference {', '.join(codes)}; was the copy "
+                   "made in another project, or with another NEGDOCS_TRACE_KEY?", err=True)
+        sys.exit(1)
+    click.echo(f"deal: {match.deal}\nrecipient: {_plain(match.recipient)}\n"
+               + ("terms: unchanged" if match.since is None else f"terms: changed since {match.since}"))
+
+
+def _plain(value: str) -> str:
+    """A value from a deal file on one terminal line: nothing that does not print."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in value)
+
+
 def _shard(value):
     if value is None:
         return None

@@ -78,3 +78,51 @@ def test_stamped_copies_are_byte_identical_across_builds(package):
     for name in ("renewal.pdf", "renewal/priya-raman.pdf", "renewal/jose-alvarez.pdf"):
         assert (package.root / "build/proposal" / name).read_bytes() == (package.root / "again/proposal" / name).read_bytes()
     assert not (package.root / "again/proposal/guide.pdf").exists()
+
+
+# -- negdocs trace on PDFs -------------------------------------------------------------------------
+
+def traced(project, name: str):
+    result = project.run("trace", name)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout.splitlines(), result.stderr
+
+
+def test_trace_reads_a_pdf_copy(package):
+    assert traced(package, "build/proposal/renewal/jose-alvarez.pdf")[:2] == (
+        0, ["deal: renewal", "recipient: José Álvarez", "terms: unchanged"])
+
+
+def test_trace_reads_a_copy_whose_metadata_was_stripped_and_one_printed_to_a_new_pdf(package):
+    source = package.root / "build/proposal/renewal/priya-raman.pdf"
+    with pikepdf.open(source) as pdf:
+        del pdf.Root.Metadata, pdf.Root.StructTreeRoot, pdf.Root.MarkInfo
+        pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary())
+        pdf.save(package.root / "stripped.pdf")
+    with pikepdf.open(source) as pdf, pikepdf.new() as printed:
+        for page in pdf.pages:  # each page redrawn as a form on a new blank page, as a print driver does
+            blank = printed.add_blank_page(page_size=(float(page.mediabox[2]), float(page.mediabox[3])))
+            blank.add_overlay(printed.copy_foreign(page.as_form_xobject()))
+        printed.save(package.root / "printed.pdf")
+    for name in ("stripped.pdf", "printed.pdf"):
+        assert b"Priya" not in (package.root / name).read_bytes()  # only the drawn text is left to read
+        assert traced(package, name)[:2] == (0, ["deal: renewal", "recipient: Priya Raman", "terms: unchanged"])
+
+
+def test_trace_refuses_a_damaged_or_exploding_pdf_without_a_traceback(package):
+    import zlib
+
+    (package.root / "damaged.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 64)
+    code, _, err = traced(package, "damaged.pdf")
+    assert code == 1 and err.startswith("damaged.pdf: error trace: cannot read this PDF: ")
+    packer = zlib.compressobj(9)
+    bomb = b"".join(packer.compress(b" " * 2**20) for _ in range(400)) + packer.flush()  # 400 MiB of spaces
+    with pikepdf.new() as pdf:
+        page = pdf.add_blank_page()
+        stream = pikepdf.Stream(pdf, b"")
+        stream.write(bomb, filter=pikepdf.Name.FlateDecode)
+        page.obj.Contents = pdf.make_indirect(stream)
+        pdf.save(package.root / "bomb.pdf")
+    assert (package.root / "bomb.pdf").stat().st_size < 2**20
+    code, _, err = traced(package, "bomb.pdf")
+    assert code == 1 and err.startswith("bomb.pdf: error trace: ")

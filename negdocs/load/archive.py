@@ -20,12 +20,12 @@ MEMBERS_MAX = 10_000
 
 
 @contextmanager
-def checked_zip(data: bytes, shown: str, expanded_max: int, rule: str = "template"):
+def checked_zip(data: bytes, shown: str, expanded_max: int, rule: str = "template", line: int = 1):
     """``data`` as an open ZipFile whose members together expand to at most ``expanded_max``
     bytes; any problem is a NegdocsError naming ``shown``."""
 
     def fail(message: str):
-        raise NegdocsError(Problem(shown, 1, message, rule))
+        raise NegdocsError(Problem(shown, line, message, rule))
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
