@@ -193,7 +193,7 @@ DEALS = st.deferred(lambda: _DEALS)  # a short repr: Hypothesis quotes strategie
 
 def _dump(data) -> bytes | None:
     try:
-        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).encode("utf-8", "surrogatepass")
+        return yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100).encode("utf-8", "surrogatepass")
     except (yaml.YAMLError, UnicodeEncodeError, TypeError, ValueError, RecursionError):
         return None
 
@@ -242,7 +242,7 @@ def _stream(draw) -> list:
 
 def _emit(events) -> bytes | None:
     try:
-        return yaml.emit(events, allow_unicode=True).encode("utf-8", "surrogatepass")
+        return yaml.emit(events, Dumper=yaml.CDumper, allow_unicode=True).encode("utf-8", "surrogatepass")
     except (yaml.YAMLError, UnicodeEncodeError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
         return None  # a stream the emitter cannot write (our generator is not a validator)
 

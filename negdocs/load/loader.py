@@ -154,7 +154,7 @@ def parse(text: str, display: str) -> tuple[dict, dict]:
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else 1  # the end of the input is on its last line
         message = " ".join(str(m) for m in (exc.context, exc.problem) if m)
         message = message if len(message) <= 200 else message[:197] + "..."  # libyaml quotes tags and anchors whole
         source_lines = text.splitlines()
