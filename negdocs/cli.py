@@ -145,12 +145,14 @@ def diff(specs, rev, fmt):
 @click.option("--edition", type=click.Choice(["internal", "proposal", "all"]), default="internal", show_default=True,
               help="Which edition to serve.")
 @click.option("--pdf", is_flag=True, help="Also render PDFs on every change (slower).")
+@click.option("--public", is_flag=True, help="Allow a --host that is not loopback (0.0.0.0, \"\", a LAN address): "
+              "anyone who can reach this machine can then read the site.")
 @reports_problems
-def serve(host, port, edition, pdf):
+def serve(host, port, edition, pdf, public):
     """Build, serve on loopback, rebuild on every change and reload open pages."""
     from negdocs.commands.serve import serve as run_serve
 
-    run_serve(Path.cwd(), host, port, edition, pdf, log=lambda m: click.echo(m, err=True))
+    run_serve(Path.cwd(), host, port, edition, pdf, log=lambda m: click.echo(m, err=True), public=public)
 
 
 @cli.command()
