@@ -288,6 +288,8 @@ def test_rev_reports_cleared_findings_and_keeps_going_after_an_added_deal(repo):
         "  - finding concession-without-get: concessions[0].give: 'Pilot' gives without a `get`; pair it with what we "
         "receive in return",
     ]
+    specs = repo.run("diff", "HEAD:playbooks/acme.yaml", "playbooks/acme.yaml").stdout.splitlines()
+    assert specs == result.stdout.splitlines()[1:]
 
 
 @pytest.mark.parametrize("side", ["old", "new"])
@@ -318,3 +320,16 @@ def test_rev_holds_the_old_side_to_the_size_limit(repo, change_):
     result = repo.run("diff", "--rev", "HEAD")
     assert result.exit_code == 1
     assert result.stderr.startswith("HEAD:playbooks/big.yaml:1: error yaml: file is 1,100,045 bytes"), result.stderr
+
+
+def test_the_old_side_is_named_by_its_path_even_with_a_colon(repo):
+    """The id of a deal without `id:` comes from its file name, on both sides alike."""
+    repo.write("playbooks/x:Bad.yaml", "format: negdocs/v1\ntitle: B\ncontext: sales\n")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "bad name")
+    message = "HEAD:playbooks/x:Bad.yaml:1: error schema: the file name 'x:Bad.yaml' is not a valid id"
+    result = repo.run("diff", "HEAD:playbooks/x:Bad.yaml", "playbooks/acme.yaml")
+    assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr
+    (repo.root / "playbooks/x:Bad.yaml").unlink()
+    result = repo.run("diff", "--rev", "HEAD")
+    assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr
