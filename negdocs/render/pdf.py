@@ -130,9 +130,40 @@ def _render(job: PdfJob) -> PdfResult:
     return PdfResult(job.key, data, warnings)
 
 
-def _init_worker():
+def die_with_parent(parent: int, prctl: bool = True, watchdog: bool = True) -> None:
+    """Make this worker process end when ``parent`` does, ``kill -9`` included.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); a thread
+    that checks every half second whether the worker was handed to another parent covers
+    other systems and a parent that died before this ran.
+    """
+    import signal
+    import threading
+
+    if prctl:
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - not Linux: the watchdog does it
+            pass
+    if os.getppid() != parent:  # the parent is already gone
+        os._exit(1)
+    if watchdog:
+        def watch():
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="negdocs-parent-watchdog", daemon=True).start()
+
+
+def _init_worker(parent: int):
     import resource
 
+    die_with_parent(parent)
     limit = MEMORY * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import weasyprint  # noqa: F401  (import once per worker)
@@ -143,7 +174,8 @@ def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> li
     RECYCLE documents (WeasyPrint's memory creeps by about 0.5 MiB per document).
 
     Workers run under a memory limit and each document under a time limit, so a document
-    that runs away fails with a message naming it instead of taking the machine down.
+    that runs away fails with a message naming it instead of taking the machine down; they
+    end with this process, also when it is killed (see :func:`die_with_parent`).
     With ``done(job, result)``, each result is handed over as it arrives and not kept.
     """
     from concurrent.futures.process import BrokenProcessPool
@@ -155,7 +187,8 @@ def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> li
     batch = RECYCLE * workers
     for start in range(0, len(jobs), batch):  # a fresh pool per batch: workers are recycled
         chunk = jobs[start:start + batch]
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunk)), initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunk)), initializer=_init_worker,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(render, job) for job in chunk]
             for n, (job, future) in enumerate(zip(chunk, futures), start + 1):
                 try:
