@@ -43,12 +43,27 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def project_file(url: str, root: Path) -> Path | None:
+    """The file a ``file:`` URL names, when negdocs may read it: a regular file inside ``root``
+    once every link is resolved, named by an absolute path on this machine (no host but
+    ``localhost``). Anything else, including URLs that do not decode, gives None."""
+    try:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc.lower() not in ("", "localhost") or not parts.path.startswith("/"):
+            return None
+        path = Path(unquote(parts.path, errors="strict")).resolve()
+        return path if path.is_relative_to(root.resolve()) and path.is_file() else None
+    except (OSError, ValueError):  # NUL bytes, undecodable escapes, names too long
+        return None
+
+
 @functools.lru_cache(maxsize=1)
 def _fetcher_class():
     from weasyprint import URLFetcher
 
     class ProjectFetcher(URLFetcher):
-        """Serves ``file:`` URLs inside the project; refuses everything else."""
+        """Serves ``data:`` URLs (inline content, nothing is fetched) and the ``file:`` URLs
+        :func:`project_file` allows; refuses everything else (http, https, ftp, ...)."""
 
         def __init__(self, root: str, refused: list[str]):
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
@@ -56,15 +71,16 @@ def _fetcher_class():
             self.refused = refused
 
         def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            if parts.scheme == "data":  # inline content (the logo): nothing is fetched
+            if urlsplit(url).scheme == "data":
                 return super().fetch(url, headers)
-            if parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                if path.is_relative_to(self.root) and path.is_file():
-                    from weasyprint.urls import URLFetcherResponse
+            path = project_file(url, self.root)
+            if path is not None:
+                from weasyprint.urls import URLFetcherResponse
 
+                try:
                     return URLFetcherResponse(path.as_uri(), path.read_bytes())
+                except OSError:  # unreadable: refused like the rest
+                    pass
             self.refused.append(url if len(url) < 120 else url[:117] + "...")
             raise ValueError(f"negdocs does not fetch {url[:80]}")
 
