@@ -312,3 +312,113 @@ def test_rules_agree_with_the_oracle(data):
     deal, problems = validate(source, ["power-based", "principled"], checks.WARNINGS)
     assert deal is not None, [p.message for p in problems]  # the generator only makes valid deals
     assert located(checks.run(source, deal)) == oracle(parsed)
+
+
+# -- the analysis behind the rules and the readiness section ---------------------------------------
+
+def analysed(data: dict):
+    return analyse(Deal.model_validate(json.loads(json.dumps(data, default=str))))
+
+
+def test_zones_in_both_directions():
+    seller, buyer = analysed(BASE), analysed(BASES["buyer"])
+    assert [(z.issue.id, z.low, z.high, z.exists) for z in seller.zones.values()] == [("price", 115000, 125000, True)]
+    assert [(z.issue.id, z.low, z.high, z.exists) for z in buyer.zones.values()] == [("price", 119000, 126000, True)]
+    none = analysed(edit(BASE, {"issues.0.their_walk_away": 100000})).zones["price"]
+    assert (none.low, none.high, none.exists) == (None, None, False)
+    equal = analysed(edit(BASE, {"issues.0.their_walk_away": 115000})).zones["price"]
+    assert (equal.low, equal.high, equal.exists) == (115000, 115000, True)
+    text = edit(BASE, {"issues.2": {"id": "scope", "name": "Scope", "kind": "text", "positions": ["a", "b"]}})
+    assert list(analysed(text).zones) == ["price"]  # text issues and issues without both walk-aways have no zone
+
+
+def test_meso_values_per_option():
+    base = analysed(BASES["one-scored-issue"])  # price alone: 1 point per 100 above 115,000; target 125,000
+    assert [(m.name, m.value, m.scores) for m in base.meso] == [("Lower price", 90.0, {"price": 90.0}),
+                                                                  ("Longer terms", 100.0, {"price": 100.0})]
+    assert base.meso_spread == 10.0
+    weighted = analysed(edit(BASES["one-scored-issue"], {"issues.1.target": 45, "issues.1.weight": 1,
+                                                         "meso.0.terms": {"price": 120000, "payment": 54}}))
+    assert weighted.meso[0].scores == {"price": 50.0, "payment": 40.0}
+    assert weighted.meso[0].value == pytest.approx((5 * 50 + 1 * 40) / 6)
+    unscored = analysed(edit(BASE, {"issues.0.target": 115000, "issues.0.floor": 115000, "issues.1.target": 60}))
+    assert [(m.value, m.scores) for m in unscored.meso] == [(None, {}), (None, {})]
+    assert unscored.meso_spread is None
+    single = analysed(edit(BASE, {"meso": [{"name": "Only", "terms": {"price": 128000, "payment": 45}}]}))
+    assert [(m.name, m.value) for m in single.meso] == [("Only", 100.0)] and single.meso_spread is None
+    assert analysed(edit(BASE, {"meso": []})).meso == []
+
+
+def test_scores_clip_and_skip():
+    from negdocs.analyse.analysis import score
+
+    price = Deal.model_validate(json.loads(json.dumps(BASE, default=str))).issues[0]  # 0 at 115,000, 100 at 128,000
+    assert [score(price, t) for t in (115000, 128000, 100000, 140000)] == [0.0, 100.0, 0.0, 100.0]
+    assert score(price, 121500) == pytest.approx(50.0)
+    payment = Deal.model_validate(json.loads(json.dumps(BASE, default=str))).issues[1]  # lower is better: 0 at 60, 100 at 45
+    assert [score(payment, t) for t in (60, 45, 54, 30, 90)] == [0.0, 100.0, 40.0, 100.0, 0.0]
+
+
+def test_batna_comparison_values():
+    seller, buyer = analysed(BASE).batna, analysed(BASES["buyer"]).batna
+    assert (seller.total, seller.batna, seller.better, seller.worse_than_batna) == (115000, 95000, "higher", False)
+    assert (buyer.total, buyer.batna, buyer.better, buyer.worse_than_batna) == (126000, 130000, "lower", False)
+    assert analysed(edit(BASE, {"batna.value": 115001})).batna.worse_than_batna is True
+    assert analysed(edit(BASES["buyer"], {"batna.value": 125999})).batna.worse_than_batna is True
+    assert analysed(edit(BASE, unset=["batna.value"])).batna is None
+    assert analysed(edit(BASE, unset=["batna"])).batna is None
+    mixed = edit(BASE, {"issues.2": {"id": "fee", "name": "Fee", "kind": "money", "better": "lower", "open": 1, "walk_away": 5},
+                        "meso.0.terms.fee": 1, "meso.1.terms.fee": 1})
+    assert analysed(mixed).batna is None
+    none = edit(BASE, unset=["issues.0.walk_away", "issues.0.their_walk_away"])
+    assert analysed(none).batna is None  # no money walk-away: nothing to compare
+
+
+def test_one_way_concessions_and_do_not_use_reasons():
+    data = edit(BASE, {"concessions.1": {"item": "Training", "give": "two days"}, "concessions.2": {"item": "Nothing"}})
+    assert analysed(data).one_way == [1]
+    assert analysed(BASE).do_not_use == {}
+    everything = edit(BASE, {"stakes": "low", "power.0.real": False, "counterparty.culture": "high-power-distance",
+                             "escalation.0.private": False})
+    assert analysed(everything).do_not_use == {
+        "relationship-over-gain": "the relationship is repeated and reputation-sensitive while the stakes are low: pressing the "
+                                  "advantage risks more trust than it can win",
+        "perceived-power": "every source of leverage listed is perceived only (`real: false`): a bluff that can be exposed",
+        "face-culture": "the counterparty's culture is high-power-distance and no escalation step offers a private sponsor "
+                        "preview, so open pressure leaves no way to save face",
+    }
+    assert analysed(edit(everything, {"strategy": "principled"})).do_not_use == {}
+    assert [f.message for f in findings(everything)] == [
+        "stakes: the relationship is repeated and reputation-sensitive while the stakes are low: pressing the advantage risks "
+        "more trust than it can win; consider `strategy: principled`",
+        "power: every source of leverage listed is perceived only (`real: false`): a bluff that can be exposed; consider "
+        "`strategy: principled`",
+        "counterparty.culture: the counterparty's culture is high-power-distance and no escalation step offers a private sponsor "
+        "preview, so open pressure leaves no way to save face; add a private escalation step or consider `strategy: principled`",
+    ]
+
+
+@pytest.mark.parametrize("data, message", [
+    (edit(BASE, {"issues.1.kind": "money"}), "issues: every issue is money; add non-price issues (terms, scope, timing, service) to trade"),
+    (edit(BASE, {"batna.evidence": []}), "batna: no `evidence` backs the BATNA; an alternative you cannot show is a bluff that can be called"),
+    (edit(BASE, {"issues.0.basis": []}, ["issues.0.open"]), "issues[0].floor: 'Price' has an anchor but no `basis`; add the evidence ids that make it credible"),
+])
+def test_more_messages(data, message):
+    assert [f.message for f in findings(data)] == [message]
+
+
+def test_findings_carry_file_line_rule_and_severity():
+    (finding,) = findings(edit(BASE, {"deadlines.0.evidence": []}))
+    text = yaml.safe_dump(BASE, sort_keys=False).splitlines()
+    assert (finding.path, finding.rule, finding.severity) == ("deal.yaml", "deadline-without-evidence", "warning")
+    assert text[finding.line - 1].strip() == "- date: 2027-01-15" and text[finding.line - 2] == "deadlines:"
+
+
+def test_ignore_passed_by_the_project_silences_a_rule():
+    data = edit(BASE, {"issues.0.basis": [], "stakes": "low"})
+    parsed = json.loads(json.dumps(data, default=str))
+    deal = Deal.model_validate(parsed)
+    source = Source(Path("deal.yaml"), "deal.yaml", parsed, {})
+    assert {f.rule for f in checks.run(source, deal, ignore=["anchor-without-basis"])} == {"relationship-over-gain"}
+    assert {f.rule for f in checks.run(source, deal)} == {"anchor-without-basis", "relationship-over-gain"}
+    assert list(checks.WARNINGS) == list(checks.ORDER)
