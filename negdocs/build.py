@@ -52,7 +52,7 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
     deal, problems = validate(source, packs, checks.WARNINGS)
     if deal is None:
         return None, problems
-    analysis = analyse(deal)
+    analysis = analyse(deal, packs.get(deal.strategy))
     findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 

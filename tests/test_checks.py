@@ -18,7 +18,10 @@ from hypothesis import strategies as st
 from negdocs.analyse import checks
 from negdocs.analyse.analysis import analyse
 from negdocs.load.loader import Source
+from negdocs.analyse.strategy import load_packs
 from negdocs.load.model import Deal
+
+PACKS = load_packs()
 
 BASE = {
     "format": "negdocs/v1", "title": "ACME renewal", "context": "sales", "owner": "Dana Lee", "currency": "USD",
@@ -56,7 +59,8 @@ def findings(data: dict, strict: bool = False) -> list:
 
     parsed, lines = parse(text, "deal.yaml")
     deal = Deal.model_validate(parsed)
-    return checks.run(Source(Path("deal.yaml"), "deal.yaml", parsed, lines), deal, analyse(deal), strict=strict)
+    return checks.run(Source(Path("deal.yaml"), "deal.yaml", parsed, lines), deal, analyse(deal, PACKS[deal.strategy]),
+                      strict=strict)
 
 
 def rules_fired(data: dict) -> set[str]:
@@ -107,7 +111,16 @@ CASES = {
     "meso-unbalanced": (change(meso__1__terms={"price": 128000, "payment": 45}),
                         change(meso__1__terms={"price": 126000, "payment": 56})),
     "walk-away-below-batna": (change(batna__value=115001), change(batna__value=115000)),
+    # the filled floor script runs to 25 words; 20 more is the most that can be said in one go
+    "script-long": (change(scripts__0__ask="15 percent off" + " now" * 21), change(scripts__0__ask="15 percent off" + " now" * 20)),
 }
+
+
+def test_script_long_names_the_field_to_shorten():
+    found = [f for f in findings(change(scripts__0__give="phase " * 40)()) if f.rule == "script-long"]
+    assert len(found) == 1 and "shorten scripts[0].give (40 words)" in found[0].message
+    said = [f for f in findings(change(scripts__1__say="word " * 46)()) if f.rule == "script-long"]
+    assert len(said) == 1 and said[0].message.startswith("scripts[1].say: runs to 46 words")
 
 
 def test_base_deal_is_clean():

@@ -63,7 +63,7 @@ def test_a_partly_filled_deal_still_renders_coherently(make_project):
     html = (project.root / "build/half.html").read_text()
     assert [s for s in SECTIONS if not any(s in h for h in headings(html))] == []
     assert "9 USD" in html and "12 USD" in html
-    assert "Concessions: 0 of 1 are paired with a get" in html
+    assert "<strong>Concessions:</strong> 0 of 1 are paired with a get" in html
     assert "None" not in re.sub(r"<[^>]+>", "", html)
 
 
@@ -87,7 +87,8 @@ def test_principled_strategy_renders_the_principled_playbook(make_project):
     html = (project.root / "build/p.html").read_text()
     principled = load_packs()["principled"]
     assert principled.name in html and principled.contexts["hiring"].title in html
-    assert principled.scripts["floor"].title in html
+    assert "grounded in a standard" in html  # the floor template, in the hiring wording (our ceiling)
+    assert principled.scripts["deadline"].title in html
     assert "Recommendation" not in html
 
 
