@@ -186,7 +186,7 @@ def red_lines(deal) -> list[tuple[str, str]]:
 
 
 def checklist_items(deal) -> list[str]:
-    """Items that only this deal has, for the printed checklist."""
+    """Items that only this deal has, for the printed checklist (its red lines follow them)."""
     cur = deal.currency
     items = []
     for issue in deal.issues:
@@ -194,9 +194,9 @@ def checklist_items(deal) -> list[str]:
             items.append(f"{clean(issue.name)}: hold our {limit_word(issue.better)} of {format_value(issue.floor, issue.kind, cur)}.")
     for deadline in deal.deadlines:
         items.append(f"By {long_date(deadline.date)}: {mid_sentence(clean(deadline.what))}.")
-    for e in deal.evidence:
-        if e.shareable:
-            items.append(f"Bring the evidence to show: {evidence_label(e)}.")
+    shown = [evidence_label(e) for e in deal.evidence if e.shareable]
+    if shown:
+        items.append(f"Evidence to show is ready: {join_and(shown)}.")
     for step in deal.escalation:
         if step.by:
             items.append(f"By {long_date(step.by)}: {mid_sentence(clean(step.step))}.")
