@@ -15,6 +15,7 @@ from negdocs.money import format_value
 
 UTTERANCE_WORDS = 45  # a script said aloud in one go
 BREATH_WORDS = 24  # one sentence, one breath (checked with short slot values)
+MAX_LISTED = 12  # evidence named in one sentence of the red lines or the checklist
 LABEL_WORDS = 8  # a label derived from an evidence summary
 
 _WORD = re.compile(r"[\w\[\]][\w\[\]'’.,%/:+-]*")
@@ -176,7 +177,8 @@ def red_lines(deal) -> list[tuple[str, str]]:
     out = [("say", clean(line)) for line in deal.red_lines]
     hidden = [evidence_label(e) for e in deal.evidence if not e.shareable]
     if hidden:
-        out.append(("show", f"Internal evidence: {join_and(hidden)}."))
+        shown = hidden[:MAX_LISTED] + ([f"{len(hidden) - MAX_LISTED} more in the evidence pack"] if len(hidden) > MAX_LISTED else [])
+        out.append(("show", f"Internal evidence: {join_and(shown)}."))
     for step in deal.escalation:
         if step.private:
             out.append(("say", f"The private step: {mid_sentence(clean(step.step))}."))
@@ -196,7 +198,8 @@ def checklist_items(deal) -> list[str]:
         items.append(f"By {long_date(deadline.date)}: {mid_sentence(clean(deadline.what))}.")
     shown = [evidence_label(e) for e in deal.evidence if e.shareable]
     if shown:
-        items.append(f"Evidence to show is ready: {join_and(shown)}.")
+        listed = shown[:MAX_LISTED] + ([f"{len(shown) - MAX_LISTED} more"] if len(shown) > MAX_LISTED else [])
+        items.append(f"Evidence to show is ready: {join_and(listed)}.")
     for step in deal.escalation:
         if step.by:
             items.append(f"By {long_date(step.by)}: {mid_sentence(clean(step.step))}.")

@@ -233,3 +233,13 @@ def test_the_index_is_one_table_with_pdf_links_and_guides_apart(make_project):
     assert index.count("<table") == 1 and "Half a plan" in index.split("</table>")[0]
     assert "A guide" in index.split('id="guides-h"')[1] and "A guide" not in index.split("</table>")[0]
     assert ".pdf" not in index  # no PDF was built
+
+
+def test_red_lines_name_at_most_twelve_internal_items():
+    from negdocs import phrases
+    from negdocs.load.model import Deal
+
+    deal = Deal.model_validate({"format": "negdocs/v1", "title": "T", "context": "sales",
+                                "evidence": [{"id": f"e{n}", "kind": "other", "summary": f"Item {n}."} for n in range(20)]})
+    (line,) = [text for kind, text in phrases.red_lines(deal) if kind == "show"]
+    assert "Item 11" in line and "Item 12" not in line and line.endswith("and 8 more in the evidence pack.")
