@@ -415,7 +415,7 @@ for path in project.discover([]):
     html = folder / "page.html"
     html.write_bytes(made.files[made.html])
     plain = pdf.PdfJob(made.pdf, str(html), str(project.root), path.name)
-    stamped = pdf.PdfJob(made.pdf, str(html), str(project.root), path.name, made.stamps, made.copies)
+    stamped = pdf.PdfJob(made.pdf, str(html), str(project.root), path.name, stamps=made.stamps, copies=made.copies)
     pdf._render(plain)  # warm: fonts, caches
     for _ in range(int(sys.argv[1])):
         for key, job in (("plain", plain), ("stamped", stamped)):

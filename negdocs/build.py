@@ -52,7 +52,7 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
     deal, problems = validate(source, packs, checks.WARNINGS)
     if deal is None:
         return None, problems
-    analysis = analyse(deal)
+    analysis = analyse(deal, packs.get(deal.strategy))
     findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 
@@ -156,6 +156,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     git = gitinfo.provenance(project.root, paths)
     keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf,
                             {"proposal": proposals.digest} if proposals else {})
+    print_css = renderer.env.loader.get_source(renderer.env, "print.css")[0] if pdf else ""
 
     with Staging(out) as stage:  # refuses an out folder whose manifest does not verify
         previous = {} if force else incremental.deals(stage.previous)
@@ -201,7 +202,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                 staged = stage.write(f"{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
                 record["files"] += [f"{one.id}.html"] + ([f"{one.id}.pdf"] if pdf else [])
-                jobs_list.append(_job(f"{one.id}.pdf", staged, project, display))
+                jobs_list.append(_job(f"{one.id}.pdf", staged, project, display, print_css))
         others = _other_ids(project, paths) if explicit else []
         problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
         problems = sorted(problems + project.warnings())
@@ -230,13 +231,13 @@ def _proposal(proposals, one: Loaded, record: dict, stage, project: Project, pdf
     for name, data in made.files.items():
         stage.write(name, data)
     record["files"] += list(made.files) + (made.pdfs if pdf else [])
-    return [_job(made.pdf, stage.folder / made.html, project, one.source.display, made.stamps, made.copies)]
+    return [_job(made.pdf, stage.folder / made.html, project, one.source.display, stamps=made.stamps, copies=made.copies)]
 
 
-def _job(name: str, html: Path, project: Project, label: str, stamps: str = "", copies: tuple = ()):
+def _job(name: str, html: Path, project: Project, label: str, css: str = "", stamps: str = "", copies: tuple = ()):
     from negdocs.render.pdf import PdfJob
 
-    return PdfJob(name, str(html), str(project.root), label, stamps, copies)
+    return PdfJob(name, str(html), str(project.root), label, css, stamps, copies)
 
 
 def _edition_of(name: str) -> str:
@@ -333,6 +334,8 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
     The proposal edition has none of them: each package stands alone (FORMAT.md)."""
     if "internal" in wanted:
         entries = sorted((_entry_from_json(r["entries"]["internal"]) for r in records.values()), key=lambda e: e["id"])
+        pdfs = {n for n in stage.names if n.endswith(".pdf")}
+        entries = [{**e, "pdf": f"{e['id']}.pdf" in pdfs} for e in entries]
         stage.write("index.html", renderer.render("index.html", **_index_context("internal", entries, project)).encode())
         for asset, data in site_assets(renderer, "", [r["search"]["internal"] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
@@ -434,6 +437,7 @@ def _page_context(edition: str, loaded: Loaded, packs: dict, project: Project, g
 
 
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
-    groups = {c: [e for e in entries if e["context"] == c] for c in CONTEXTS}
-    return {"edition": edition, "groups": {c: es for c, es in groups.items() if es}, "site": project.settings,
+    order = sorted(entries, key=lambda e: (CONTEXTS.index(e["context"]), e["title"].casefold(), e["id"]))
+    return {"edition": edition, "deals": [e for e in order if not e.get("guide")], "guides": [e for e in order if e.get("guide")],
+            "site": project.settings,
             "logo": project.logo, "label": project.settings.confidentiality, "built": build_date()}

@@ -59,6 +59,7 @@ class Keys:
                           project.logo or "", *packs)
         self.env = env
         self.extra = extra or {}  # edition -> what else its outputs depend on (the Word template)
+        self.pdf = pdf
         self._templates: dict[str, str] = {}
 
     def template(self, name: str) -> str:
@@ -79,8 +80,9 @@ class Keys:
         return sha(self.common, digest, json.dumps(git, sort_keys=True), day)
 
     def page(self, deal_key: str, edition: str) -> str:
+        printed = self.template("print.css") if self.pdf and edition == "internal" else ""
         stamps = self.template("proposal-stamp.html") if edition == "proposal" else ""
-        return sha(deal_key, edition, self.template(f"{edition}.html"), stamps, self.extra.get(edition, ""))
+        return sha(deal_key, edition, self.template(f"{edition}.html"), printed, stamps, self.extra.get(edition, ""))
 
 
 def _weasyprint_version() -> str:
