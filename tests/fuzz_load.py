@@ -136,7 +136,8 @@ HOSTILE_TEXT = st.sampled_from([
     ".nan", ".inf", "-.inf", "2027-02-30", "2027-13-45", "2027-01-31T10:00:00", "2027-1-5", "1e999", "9" * 400,
     "<script>alert(1)</script>", "{{ 7*7 }}", "{% raw %}", "[x](javascript:alert(1))", "::error::x", "<!--", "\t",
     "a\nb", "\u202e", "\u2028", "\x85", "\ufeff", "\U0001f600", "index", "../../etc/passwd", "*a", "&a", "!!python/object",
-    "[" * 50, "*" * 50 + "a", "> " * 40 + "a", "- " * 40 + "a", "| a |\n|---|\n| b |",
+    "[" * 50, "*" * 50 + "a", "> " * 40 + "a", "- " * 40 + "a", "| a |\n|---|\n| b |", "1" + ":0" * 400,
+    "1" + ":59" * 30 + ".5", "0b" + "1" * 3000, "0x" + "f" * 1000, "9" * 5000,
 ])
 TEXT = st.one_of(HOSTILE_TEXT, st.text(max_size=40),
                  st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=8), st.integers(1, 60_000)))
@@ -191,7 +192,19 @@ _DEALS = st.builds(lambda fields, extra: {**fields, **extra},
 DEALS = st.deferred(lambda: _DEALS)  # a short repr: Hypothesis quotes strategies in its messages
 
 
+def _weight(data) -> int:
+    """Characters of text in ``data``, roughly: inputs that would be over 1 MiB are skipped
+    before they are written, so the harness itself stays within the memory limit."""
+    if isinstance(data, dict):
+        return sum(_weight(k) + _weight(v) for k, v in data.items())
+    if isinstance(data, list):
+        return sum(_weight(v) for v in data)
+    return len(data) if isinstance(data, str) else 8
+
+
 def _dump(data) -> bytes | None:
+    if _weight(data) > MAX_BYTES:
+        return None
     try:
         return yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100).encode("utf-8", "surrogatepass")
     except (yaml.YAMLError, UnicodeEncodeError, TypeError, ValueError, RecursionError):
@@ -241,6 +254,8 @@ def _stream(draw) -> list:
 
 
 def _emit(events) -> bytes | None:
+    if sum(len(getattr(e, "value", "") or "") + 4 for e in events) > MAX_BYTES:
+        return None
     try:
         return yaml.emit(events, Dumper=yaml.CDumper, allow_unicode=True).encode("utf-8", "surrogatepass")
     except (yaml.YAMLError, UnicodeEncodeError, TypeError, ValueError, AttributeError, IndexError, RecursionError):

@@ -267,6 +267,8 @@ class _Builder:
             value = event.value  # not a calendar date: the field that expects one says so, by name
         finally:
             _constructor.constructed_objects.clear()
+        if isinstance(value, int) and value.bit_length() > 1000:  # `1:0:0:...` (base 60) builds ints past what prints
+            self.fail(event, f"{short(event.value)} is a number too large to use; values stay below 1,000,000,000,000,000")
         if isinstance(value, dt.datetime):
             value = event.value  # a date-time: kept as written, so a date field can name itself in the error
         if event.anchor is not None:

@@ -63,7 +63,7 @@ class Renderer:
                 if size > MAX_PAGE_CHARS:
                     where, line = origin or (name, 0)
                     raise NegdocsError(Problem(where, line, f"the page {name} would be over {MAX_PAGE_CHARS:,} characters; "
-                                               "negdocs stops there: shorten the longest texts of the file", "size"))
+                                               "negdocs stops there: shorten the longest texts of the file or split it", "size"))
                 parts.append(part)
             return "".join(parts)
         except jinja2.TemplateSyntaxError as exc:
