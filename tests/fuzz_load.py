@@ -229,10 +229,14 @@ def _node(draw, depth: int = 0) -> list:
                                  style=draw(STYLES))]
     flow = draw(st.booleans())
     items = draw(st.lists(_node(depth + 1), max_size=5 if kind == "seq" else 8))
-    if kind == "map" and len(items) % 2:
-        items = items[:-1]
-    events = [e for item in items for e in item]
-    if kind == "seq":  # wide containers from little entropy, at most ~20,000 events a level
+    step = 1 if kind == "seq" else 2  # a mapping takes its items as key, value pairs
+    events: list = []
+    for n in range(0, len(items) - step + 1, step):  # at most ~20,000 events a container: the harness stays small
+        group = [e for item in items[n:n + step] for e in item]
+        if len(events) + len(group) > 20_000:
+            break
+        events += group
+    if kind == "seq":  # wide containers from little entropy
         events *= min(draw(st.sampled_from([1, 1, 1, 2, 50, 5000])), max(1, 20_000 // max(1, len(events))))
     start, end = (yaml.SequenceStartEvent, yaml.SequenceEndEvent) if kind == "seq" else (yaml.MappingStartEvent, yaml.MappingEndEvent)
     return [start(draw(ANCHORS), draw(TAGS), True, flow_style=flow), *events, end()]

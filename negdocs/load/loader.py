@@ -49,6 +49,7 @@ def dotted(loc) -> str:
     """``('issues', 0, 'open')`` -> ``issues[0].open``."""
     out = ""
     for part in loc:
+        part = part if isinstance(part, int) or len(str(part)) <= 40 else str(part)[:37] + "..."  # a key of 1 MiB
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
