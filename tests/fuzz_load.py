@@ -5,7 +5,7 @@ Run by tests/test_fuzz_load.py in a child process whose address space is capped 
 memory regression fails instead of swapping; each example gets its own CPU budget through
 RLIMIT_CPU's soft limit, raised before every example. Run it by hand for a long campaign:
 
-    .venv/bin/python tests/fuzz_load.py --examples 20000 --seed 1 [--memory-mb 300] [--cpu-s 5]
+    .venv/bin/python tests/fuzz_load.py --examples 200 --rounds 100 --seed 1 [--memory-mb 300] [--cpu-s 5]
 """
 
 from __future__ import annotations
@@ -317,13 +317,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--memory-mb", type=int, default=300, help="address-space limit of this process")
     parser.add_argument("--cpu-s", type=int, default=CPU_PER_EXAMPLE, help="CPU seconds per example")
+    parser.add_argument("--rounds", type=int, default=0, help="repeat the campaigns with seeds SEED*100000+round")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=HypothesisWarning)  # "overly large repr" of wide inputs
     CPU_PER_EXAMPLE = args.cpu_s
     resource.setrlimit(resource.RLIMIT_AS, (args.memory_mb << 20, args.memory_mb << 20))
     signal.signal(signal.SIGXCPU, _over_budget)
-    counts = campaigns(args.examples, args.seed)
-    print("fuzz: seed", args.seed, "examples", {k: sum(v.values()) for k, v in counts.items()}, counts)
+    if not args.rounds:
+        counts = campaigns(args.examples, args.seed)
+        print("fuzz: seed", args.seed, "examples", {k: sum(v.values()) for k, v in counts.items()}, counts)
+        return 0
+    total: dict[str, dict[str, int]] = {}
+    for round_ in range(args.rounds):  # a long campaign: rounds of all three, so stopping it anywhere covers each
+        for name, outcomes in campaigns(args.examples, args.seed * 100_000 + round_).items():
+            for outcome, n in outcomes.items():
+                total.setdefault(name, {}).setdefault(outcome, 0)
+                total[name][outcome] += n
+        print(f"fuzz: seed {args.seed} round {round_ + 1}/{args.rounds} examples",
+              {k: sum(v.values()) for k, v in total.items()}, total, flush=True)
     return 0
 
 
