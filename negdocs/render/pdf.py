@@ -25,6 +25,7 @@ class PdfJob:
     html: str  # path of the HTML file to print
     root: str  # files under this folder may be read; nothing else
     label: str  # names the deal in messages
+    css: str = ""  # paged-media rules for the PDF only (string-set and string() are not valid for a browser)
 
 
 @dataclass
@@ -141,6 +142,8 @@ def _render(job: PdfJob) -> PdfResult:
     try:
         fetcher = _fetcher_class()(job.root, refused)
         html = Path(job.html).read_text(encoding="utf-8")
+        if job.css:  # after the page's own styles, so its @page rules win
+            html = html.replace("</head>", "<style>\n" + job.css.replace("</", "<\\/") + "\n</style>\n</head>", 1)
         document = weasyprint.HTML(string=html, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode(),
                                   custom_metadata=True)
