@@ -54,6 +54,11 @@ class Project:
         return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()) if base.exists() else []
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (posix relative name -> bytes), to compare two outputs."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture
 def make_project(tmp_path):
     """``make_project({"playbooks/a.yaml": "..."})`` -> a Project with those files."""
