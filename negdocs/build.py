@@ -22,7 +22,7 @@ from negdocs.render import editions
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import Source, read_source
+from negdocs.load.loader import Source, read_limited, read_source
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
 from negdocs.analyse.strategy import load_packs
@@ -46,13 +46,13 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
              raw: bytes | None = None) -> tuple[Loaded | None, list[Problem]]:
     """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it."""
     try:
-        source = read_source(path, project.display(path), raw=raw)
+        source = read_source(path, project.display(path), raw=raw, root=project.root)
     except NegdocsError as exc:
         return None, exc.problems
     deal, problems = validate(source, packs, checks.WARNINGS)
     if deal is None:
         return None, problems
-    analysis = analyse(deal)
+    analysis = analyse(deal, packs.get(deal.strategy))
     findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 
@@ -72,7 +72,7 @@ def _other_ids(project: Project, checked: list[Path]) -> list[tuple[str, str, in
         if path in seen:
             continue
         try:
-            source = read_source(path, project.display(path))
+            source = read_source(path, project.display(path), root=project.root)
         except NegdocsError:
             continue
         given = source.data.get("id")
@@ -153,6 +153,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     git = gitinfo.provenance(project.root, paths)
     keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
     exts = (".html", ".pdf") if pdf else (".html",)
+    print_css = renderer.env.loader.get_source(renderer.env, "print.css")[0] if pdf else ""
 
     with Staging(out) as stage:  # refuses an out folder whose manifest does not verify
         previous = {} if force else incremental.deals(stage.previous)
@@ -160,12 +161,12 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         records: dict[str, dict] = {}  # display path -> manifest record, every valid deal
         kept: list[dict] = []  # records carried over unchanged
         rebuilt: list[str] = []
-        jobs_list = []  # (pdf name, staged html, deal file)
+        jobs_list = []  # (pdf name, staged html, deal file, print stylesheet)
         for path in paths:
             display = project.display(path)
             try:
-                raw = path.read_bytes()
-            except OSError:
+                raw = read_limited(path, display, project.root)
+            except NegdocsError:
                 raw = None  # load_one reports it
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
             deal_key = keys.deal(digest, git.get(path, {}))
@@ -188,10 +189,10 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                 continue  # nothing more to render: the build will fail, or another shard renders it
             rebuilt.append(display)
             for name in wanted:
-                page = renderer.render(f"{name}.html", **_page_context(name, one, packs, project, git.get(path, {})))
+                page = renderer.render(f"{name}.html", (display, 1), **_page_context(name, one, packs, project, git.get(path, {})))
                 staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
-                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display))
+                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display, print_css if name == "internal" else ""))
         others = _other_ids(project, paths) if explicit else []
         problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
         problems = sorted(problems + project.warnings())
@@ -226,7 +227,7 @@ def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress)
     missing = pdfmod.available()
     if missing:
         raise NegdocsError(Problem("negdocs", 0, missing, "setup"))
-    work = [pdfmod.PdfJob(name, str(html), str(project.root), label) for name, html, label in jobs_list]
+    work = [pdfmod.PdfJob(name, str(html), str(project.root), label, css) for name, html, label, css in jobs_list]
     failures: list[Problem] = []
     warnings: list[str] = []
 
@@ -279,6 +280,8 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
     for name in wanted:
         prefix = _prefix(name)
         entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
+        pdfs = {n for n in stage.names if n.endswith(".pdf")}
+        entries = [{**e, "pdf": f"{prefix}{e['id']}.pdf" in pdfs} for e in entries]
         stage.write(f"{prefix}index.html", renderer.render("index.html", **_index_context(name, entries, project)).encode())
         for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
@@ -390,6 +393,7 @@ def _page_context(edition: str, loaded: Loaded, packs: dict, project: Project, g
 
 
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
-    groups = {c: [e for e in entries if e["context"] == c] for c in CONTEXTS}
-    return {"edition": edition, "groups": {c: es for c, es in groups.items() if es}, "site": project.settings,
+    order = sorted(entries, key=lambda e: (CONTEXTS.index(e["context"]), e["title"].casefold(), e["id"]))
+    return {"edition": edition, "deals": [e for e in order if not e.get("guide")], "guides": [e for e in order if e.get("guide")],
+            "site": project.settings,
             "logo": project.logo, "label": project.settings.confidentiality, "built": build_date()}

@@ -11,7 +11,8 @@ import click
 
 from negdocs import __version__
 from negdocs.errors import NegdocsError
-from negdocs.output.findings import FORMATS
+from negdocs.output.escape import visible
+from negdocs.output.findings import FORMATS, line
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
@@ -25,8 +26,7 @@ def reports_problems(fn):
             return fn(*args, **kwargs)
         except NegdocsError as exc:
             for problem in exc.problems:
-                click.echo(str(problem) if problem.line else f"{problem.path}: {problem.severity} {problem.rule}: {problem.message}",
-                           err=True)
+                click.echo(line(problem, zero=False), err=True)
             usage = all(p.rule == "usage" for p in exc.problems)
             errors = sum(p.is_error for p in exc.problems)
             writes = fn.__name__ in ("build", "new", "index")
@@ -68,9 +68,9 @@ def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
 
     with Progress(enabled=not quiet) as progress:
         result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict, force=force, shard=shard,
-                           report=lambda m: click.echo(m, err=True), progress=progress.update)
+                           report=lambda m: click.echo(visible(m), err=True), progress=progress.update)
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        click.echo(line(problem), err=True)
     if quiet:
         return
     pages = sum(1 for f in result.files if f.endswith(".html") and not f.endswith("index.html"))
@@ -209,7 +209,8 @@ def rules(name):
     rule = WARNINGS[name]
     click.echo(f"{rule.name} (warning; an error with --strict)\n\nFires when {rule.summary}.\n")
     for pack in load_packs().values():
-        click.echo(f"Why it matters ({pack.name}): {pack.rationale[name]}\n")
+        if name in pack.rationale:
+            click.echo(f"Why it matters ({pack.name}): {pack.rationale[name]}\n")
     click.echo(f"Silence it for one deal with `checks: {{ignore: [{name}]}}`, or for the project in negdocs.yaml.")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ class PdfJob:
     html: str  # path of the HTML file to print
     root: str  # files under this folder may be read; nothing else
     label: str  # names the deal in messages
+    css: str = ""  # paged-media rules for the PDF only (string-set and string() are not valid for a browser)
 
 
 @dataclass
@@ -34,13 +36,22 @@ class PdfResult:
     error: str | None = None
 
 
+_DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?[^\s\"'<>)]*")
+
+
+def scrub(message: str) -> str:
+    """A WeasyPrint message without the data: URIs it quotes (the logo, base64 of the whole
+    file): only their media type is kept."""
+    return _DATA_URI.sub(lambda m: f"data:{m.group(1) or ''},...", message)
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        self.messages.append(scrub(record.getMessage()))
 
 
 def project_file(url: str, root: Path) -> Path | None:
@@ -131,13 +142,15 @@ def _render(job: PdfJob) -> PdfResult:
     try:
         fetcher = _fetcher_class()(job.root, refused)
         html = Path(job.html).read_text(encoding="utf-8")
+        if job.css:  # after the page's own styles, so its @page rules win
+            html = html.replace("</head>", "<style>\n" + job.css.replace("</", "<\\/") + "\n</style>\n</head>", 1)
         document = weasyprint.HTML(string=html, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode(),
                                   custom_metadata=True)
     except (_Timeout, MemoryError):
         raise
     except Exception as exc:  # WeasyPrint's own failures are reported per document
-        return PdfResult(job.key, error=f"{type(exc).__name__}: {exc}")
+        return PdfResult(job.key, error=scrub(f"{type(exc).__name__}: {exc}"))
     finally:
         logger.removeHandler(handler)
     warnings = [f"refused to fetch {url}" for url in refused]
