@@ -116,6 +116,26 @@ def finding_text(message: str) -> str:
     return sentence_case(message.replace("`", "")) + ("" if message.endswith(".") else ".")
 
 
+# ------------------------------------------------------------------ range charts
+CHART_MARKS = {"walk_away": "Walk-away", "floor": "Floor", "target": "Target", "open": "Open",
+               "their_walk_away": "Their walk-away (est.)"}
+CHART_WORSE = "← worse for us"
+CHART_BETTER = "better for us →"
+
+
+def chart_description(name: str, better: str, points: list[tuple[str, str]], zone: str | None, no_zone: bool,
+                      target_outside: bool, options: list[tuple[int, str, str]]) -> str:
+    """The text alternative of a range chart: every value it shows, in words."""
+    words = "; ".join(f"{label} {value}" for label, value in points)
+    if zone:
+        words += f"; zone of agreement {zone}" + ("; our target lies outside the zone" if target_outside else "")
+    elif no_zone:
+        words += "; no zone of agreement"
+    if options:
+        words += "; MESO options: " + "; ".join(f"{n} {option} {value}" for n, option, value in options)
+    return f"{name} ({better} is better for us): {words}"
+
+
 # ------------------------------------------------------------------ step notes
 def step_notes(deal) -> dict[str, list[str]]:
     """What each of the five steps means for this deal, from its own data."""

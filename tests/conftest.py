@@ -15,6 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "playbooks"
 
 MINIMAL = "format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
+# A valid deal that takes WeasyPrint many seconds to lay out: thousands of table rows (the
+# Markdown fields are capped at 100,000 characters, so the length comes from evidence items).
+LONG_DEAL = MINIMAL + "evidence:\n" + "".join(f"  - {{id: e{n}, kind: other, summary: {'word ' * 30}}}\n" for n in range(4500))
 EPOCH = "1798675200"  # 2026-12-31 00:00 UTC: the build date every test sees (SOURCE_DATE_EPOCH)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, tree
+from conftest import LONG_DEAL, MINIMAL, tree
 from negdocs.output import writer
 
 MARKER = writer.MARKER
@@ -280,14 +280,11 @@ def test_each_guard_alone_ends_a_worker_whose_parent_was_killed(tmp_path, prctl,
         parent.wait()
 
 
-BIG = MINIMAL + "notes: |\n" + "".join(f"  - item {n} " + "word " * 30 + "\n" for n in range(5000))
-
-
 @pytest.mark.pdf
 def test_a_busy_pdf_worker_dies_when_its_build_is_killed(make_project):
     """The worker is killed mid-document (a long one, over 15 s of rendering): without the
     guards it renders on for that long after its build is gone."""
-    project = make_project({"playbooks/big.yaml": BIG})
+    project = make_project({"playbooks/big.yaml": LONG_DEAL})
     env = {**os.environ, "NEGDOCS_PDF_TIMEOUT": "600"}
     build = subprocess.Popen([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from conftest import LONG_DEAL
+
 HOSTILE = """
 format: negdocs/v1
 title: "<script>alert('title')</script>"
@@ -83,9 +85,7 @@ def test_pdf_fetches_nothing_outside_the_project_and_says_so(make_project):
 
 @pytest.mark.pdf
 def test_runaway_render_is_stopped_with_a_message_naming_the_deal(make_project):
-    # valid (Markdown stays under its 100,000-character cap), but thousands of table rows to lay out
-    big = "format: negdocs/v1\ntitle: Big\ncontext: sales\nevidence:\n" + "".join(
-        f"  - {{id: e{n}, kind: other, summary: {'word ' * 30}}}\n" for n in range(4000))
+    big = LONG_DEAL
     project = make_project({"playbooks/big.yaml": big})
     env = {**os.environ, "NEGDOCS_PDF_TIMEOUT": "1"}
     result = subprocess.run([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root, env=env,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from negdocs import phrases
 from negdocs.analyse.analysis import Analysis, numeric
 from negdocs.load.model import Deal, Issue
 from negdocs.money import format_value
@@ -26,8 +27,8 @@ PAD = 4  # inside a label box
 TICK = 7
 LEADER = 16  # minimum vertical run of a leader
 RADIUS = 8
-OURS = (("walk_away", "Walk-away"), ("floor", "Floor"), ("target", "Target"), ("open", "Open"))
-THEIRS = (("their_walk_away", "Their walk-away (est.)"),)
+OURS = tuple((f, phrases.CHART_MARKS[f]) for f in ("walk_away", "floor", "target", "open"))
+THEIRS = (("their_walk_away", phrases.CHART_MARKS["their_walk_away"]),)
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ class Chart:
     right: float = RIGHT
     font: float = FONT
     radius: float = RADIUS
-    worse: str = "← worse for us"
-    better: str = "better for us →"
+    worse: str = phrases.CHART_WORSE
+    better: str = phrases.CHART_BETTER
     better_word: str = "higher"
     zone_text: str = ""
     no_zone: bool = False
@@ -247,15 +248,11 @@ def _draw(issue: Issue, cur: str, ours, theirs, options, zone) -> Chart:
     elif zone is not None:
         no_zone = True
     better = "higher" if issue.better == "higher" else "lower"
-    words = "; ".join([f"{name} {fmt(v)}" for v, name in ours] + [f"{name} {fmt(v)}" for v, name in theirs])
-    if band:
-        words += f"; zone of agreement {zone_text}" + ("; our target lies outside the zone" if outside else "")
-    elif no_zone:
-        words += "; no zone of agreement"
-    if options:
-        words += "; MESO options: " + "; ".join(f"{n} {name} {fmt(v)}" for n, name, v in options)
+    description = phrases.chart_description(issue.name, better, [(name, fmt(v)) for v, name in ours + theirs],
+                                            zone_text if band else None, no_zone, outside,
+                                            [(n, name, fmt(v)) for n, name, v in options])
     return Chart(issue, upper + lower, markers, tuple({"n": n, "name": name, "text": fmt(v)} for n, name, v in options),
-                 band, f"{issue.name} ({better} is better for us): {words}", axis, track,
+                 band, description, axis, track,
                  bottom if options else below, round(bottom + 8, 1), width=round(width, 1), better_word=better,
                  zone_text=zone_text, no_zone=no_zone, target_outside=outside)
 
