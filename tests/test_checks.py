@@ -420,5 +420,7 @@ def test_ignore_passed_by_the_project_silences_a_rule():
     deal = Deal.model_validate(parsed)
     source = Source(Path("deal.yaml"), "deal.yaml", parsed, {})
     assert {f.rule for f in checks.run(source, deal, ignore=["anchor-without-basis"])} == {"relationship-over-gain"}
-    assert {f.rule for f in checks.run(source, deal)} == {"anchor-without-basis", "relationship-over-gain"}
+    assert {(f.rule, f.severity) for f in checks.run(source, deal)} == {("anchor-without-basis", "warning"),
+                                                                      ("relationship-over-gain", "warning")}
+    assert {f.severity for f in checks.run(source, deal, strict=True)} == {"error"}
     assert list(checks.WARNINGS) == list(checks.ORDER)
