@@ -325,7 +325,7 @@ def test_zones_in_both_directions():
     assert [(z.issue.id, z.low, z.high, z.exists) for z in seller.zones.values()] == [("price", 115000, 125000, True)]
     assert [(z.issue.id, z.low, z.high, z.exists) for z in buyer.zones.values()] == [("price", 119000, 126000, True)]
     none = analysed(edit(BASE, {"issues.0.their_walk_away": 100000})).zones["price"]
-    assert (none.low, none.high, none.exists) == (None, None, False)
+    assert (none.issue.id, none.low, none.high, none.exists) == ("price", None, None, False)
     equal = analysed(edit(BASE, {"issues.0.their_walk_away": 115000})).zones["price"]
     assert (equal.low, equal.high, equal.exists) == (115000, 115000, True)
     text = edit(BASE, {"issues.2": {"id": "scope", "name": "Scope", "kind": "text", "positions": ["a", "b"]}})
