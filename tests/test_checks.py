@@ -21,6 +21,9 @@ from negdocs.analyse import checks
 from negdocs.analyse.analysis import analyse
 from negdocs.load.loader import Source, parse
 from negdocs.load.model import Deal
+from negdocs.analyse.strategy import load_packs
+
+PACKS = load_packs()
 
 FIXTURE = yaml.safe_load((Path(__file__).parent / "fixtures" / "checks.yaml").read_text(encoding="utf-8"))
 DELETE = object()
@@ -65,7 +68,8 @@ def findings(data: dict, strict: bool = False) -> list:
     text = yaml.safe_dump(data, sort_keys=False)
     parsed, lines = parse(text, "deal.yaml")
     deal = Deal.model_validate(parsed)
-    return checks.run(Source(Path("deal.yaml"), "deal.yaml", parsed, lines), deal, analyse(deal), strict=strict)
+    return checks.run(Source(Path("deal.yaml"), "deal.yaml", parsed, lines), deal, analyse(deal, PACKS[deal.strategy]),
+                      strict=strict)
 
 
 def rules_fired(data: dict) -> set[str]:
@@ -79,6 +83,13 @@ def located(problems) -> list[str]:
 
 def case_deal(case: dict) -> dict:
     return edit(BASES[case.get("base", "seller")], case.get("set"), case.get("unset", ()))
+
+
+def test_script_long_names_the_field_to_shorten():
+    found = [f for f in findings(change(scripts__0__give="phase " * 40)()) if f.rule == "script-long"]
+    assert len(found) == 1 and "shorten scripts[0].give (40 words)" in found[0].message
+    said = [f for f in findings(change(scripts__1__say="word " * 46)()) if f.rule == "script-long"]
+    assert len(said) == 1 and said[0].message.startswith("scripts[1].say: runs to 46 words")
 
 
 def test_bases_are_clean():

@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from conftest import LONG_DEAL
+
 HOSTILE = """
 format: negdocs/v1
 title: "<script>alert('title')</script>"
@@ -83,7 +85,7 @@ def test_pdf_fetches_nothing_outside_the_project_and_says_so(make_project):
 
 @pytest.mark.pdf
 def test_runaway_render_is_stopped_with_a_message_naming_the_deal(make_project):
-    big = "format: negdocs/v1\ntitle: Big\ncontext: sales\nnotes: |\n" + "".join(f"  - item {n} " + "word " * 30 + "\n" for n in range(3000))
+    big = LONG_DEAL
     project = make_project({"playbooks/big.yaml": big})
     env = {**os.environ, "NEGDOCS_PDF_TIMEOUT": "1"}
     result = subprocess.run([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root, env=env,

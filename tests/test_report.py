@@ -131,13 +131,15 @@ def test_check_output_of_a_hostile_deal_and_file_name_keeps_one_line_per_problem
     project = make_project({"playbooks/acme.yaml": yaml.safe_dump(deal, sort_keys=False),
                             "playbooks/evil\n::warning::forged.yaml": "format: negdocs/v1\ntitle: E\ncontext: sale\n"})
     problems = json.loads(project.run("check", "--format", "json").stdout)
-    assert any(FORGED in p["message"] for p in problems) and any("\n" in p["file"] for p in problems)
+    assert any(FORGED in p["message"] for p in problems)
+    # a file name's control characters are made visible where the path is displayed (errors.py)
+    assert any(p["file"] == r"playbooks/evil\x0a::warning::forged.yaml" for p in problems), problems
     for fmt in ("text", "github"):
         lines = project.run("check", "--format", fmt).stdout.splitlines()
         assert len(lines) == len(problems) and all(line.isprintable() for line in lines), lines
         assert sum(line.startswith("::") for line in lines) == (len(problems) if fmt == "github" else 0)
     text = project.run("check").stdout
-    assert r"'playbooks/evil\n::warning::forged.yaml':3: error schema: context: 'sale'" in text
+    assert r"playbooks/evil\x0a::warning::forged.yaml:3: error schema: context: 'sale'" in text
     assert r"x\n::error file=playbooks/acme.yaml,line=1::approved by legal" in text
     errors = project.run("build", "--no-pdf").stderr.splitlines()
     assert not any(line.lstrip().startswith("::") for line in errors) and all(line.isprintable() for line in errors)

@@ -6,10 +6,12 @@ template fails the build at its line instead of printing nothing.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from negdocs.render import markdown
 from negdocs.dates import long_date
@@ -49,7 +51,7 @@ class Renderer:
         self.env.globals.update(globals or {})
         self.env.filters.update(
             md=markdown.render, md_inline=markdown.render_inline, date=long_date, number=format_number,
-            value=format_value, slug=_slug,
+            value=format_value, slug=_slug, outline=outline,
         )
 
     def render(self, name: str, /, origin: tuple[str, int] | None = None, **context) -> str:
@@ -114,6 +116,22 @@ def _template_frame(tb, name: str) -> tuple[str | None, int]:
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def outline(html: str) -> list[dict]:
+    """The h2 and h3 headings of rendered HTML, nested: what a two-level contents lists."""
+    out: list[dict] = []
+    for level, anchor, text in _HEADING.findall(str(html)):
+        entry = {"id": anchor, "title": Markup(_TAG.sub("", text)).unescape(), "children": []}
+        if level == "2" or not out:
+            out.append(entry)
+        else:
+            out[-1]["children"].append(entry)
+    return out
 
 
 def _slug(text: str) -> str:
