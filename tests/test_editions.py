@@ -1,12 +1,11 @@
 """What each edition's templates are given, checked directly (fast, and without a build): the
-proposal's allow-list, index rows, the internal playbook's sections and its notes per step."""
+proposal's allow-list, index rows, the internal playbook's context and its readiness list."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-import pytest
 
 from negdocs.analyse.analysis import analyse
 from negdocs.analyse.strategy import load_packs
@@ -24,62 +23,6 @@ def deal(data: dict) -> Deal:
 
 SPARSE = {"format": "negdocs/v1", "title": "T", "context": "hiring",
           "issues": [{"id": "p", "name": "P", "kind": "money", "better": "higher", "open": 5}]}
-
-RICH = edit(BASE, {
-    "people": [{"name": "Kim", "role": "CFO", "veto": True, "concerns": ["budget", "risk"]}, {"name": "Lee", "veto": True},
-               {"name": "Max", "role": "CTO"}],
-    "issues.1.tradeable": True, "concessions.0.trigger": "they ask for a pilot",
-    "concessions.1": {"item": "Training", "give": "two days"}, "concessions.2": {"item": "Nothing"},
-    "deadlines.1": {"date": "2027-01-20", "what": "Budget", "evidence": ["capacity"]},
-    "implementation.1": {"task": "Review"}, "implementation.2": {"task": "Audit", "owner": "QA"},
-    "escalation.1": {"step": "CEO call"},
-})
-
-
-def test_step_notes_of_a_full_deal():
-    assert editions.step_notes(deal(RICH)) == {
-        "setup": ["Open with ACME by agreeing the process and the issues on the table (Price, Payment terms).",
-                  "Our alternative is real: Globex rollout.",
-                  "Kim (CFO) can veto: address budget, risk early.",
-                  "Lee (no role given) can veto: address their concerns early."],
-        "first-move": ["Open Price at 135,000 USD, citing: Median is 131k.", "Open Payment terms at 30 days, citing: Terms cap at 60 days."],
-        "midgame": ["Present the 2 MESO options together: Lower price, Longer terms.",
-                    "If they ask for a pilot: give 30-day pilot, get paid pilot credited to year one.",
-                    "If asked: give two days (no get recorded yet).",
-                    "Deadline 15 January 2027: Q1 pricing, because slots are allocated on the 15th.",
-                    "Deadline 20 January 2027: Budget."],
-        "close": ["Converge on one text and sign by 31 January 2027.", "Tradeable to close the last gap: Payment terms."],
-        "implementation": ["Kick-off (CSM, due 10 February 2027); measured by go-live in 30 days.", "Review.", "Audit (QA).",
-                           "Escalation: Sponsor call by 20 January 2027.", "Escalation: CEO call."],
-    }
-
-
-def test_step_notes_of_a_sparse_deal():
-    assert editions.step_notes(deal(SPARSE)) == {"setup": [], "first-move": ["Open P at 5 USD."], "midgame": [], "close": [],
-                                                "implementation": []}
-    no_issues = edit(BASE, {"issues": [], "meso": [], "scripts": [], "batna.summary": "Globex rollout."})
-    assert editions.step_notes(deal(no_issues))["setup"] == ["Open with ACME by agreeing the process and the issues on the table.",
-                                                             "Our alternative is real: Globex rollout."]
-    nameless = edit(BASE, {"counterparty": {"relationship": "one-off"}, "issues.0.basis": ["loi"]})
-    notes = editions.step_notes(deal(nameless))
-    assert notes["setup"] == ["Our alternative is real: Globex rollout."]
-    assert notes["first-move"][0] == "Open Price at 135,000 USD, citing: Globex letter of intent."
-
-
-def test_sections_in_reading_order():
-    pack = load_packs()["power-based"]
-    anchors = ["summary", "readiness", "preparation", "steps", "context", "meso", "concessions", "anchors", "scripts", "moves",
-               "pitfalls", "ethics", "implementation", "review", "checklist", "references"]
-    without = editions.sections(deal(BASE), pack)
-    assert [a for a, _ in without] == anchors
-    assert without[4] == ("context", f"{pack.contexts['sales'].title} playbook")
-    assert [t for _, t in without][:4] == ["At a glance", "Readiness", "Preparation", "The five steps for this deal"]
-    assert [t for _, t in without][5:] == ["MESO grid", "Concession log", "Anchor worksheet", "Scripts", "Quick reference: moves",
-                                          "Pitfalls and safeguards", "Ethics and culture", "Implementation and escalation", "Review",
-                                          "Checklist", "References"]
-    with_notes = editions.sections(deal(edit(BASE, {"notes": "n"})), pack)
-    assert with_notes == without[:14] + [("notes", "Notes")] + without[14:]
-
 
 def test_proposal_view_is_the_allow_list():
     view = editions.proposal(deal(edit(BASE, {"proposal": {"intro": "Hello"}, "evidence.0.source": "Survey 2026",
@@ -118,32 +61,69 @@ def test_proposal_without_meso_shows_openings_and_without_counterparty_says_less
 def test_index_entries():
     full = deal(edit(BASE, {"status": "active"}))
     row = {"id": "acme", "title": "ACME renewal", "context": "sales", "owner": "Dana Lee", "close_by": D(2027, 1, 31),
-           "counterparty": "ACME"}
+           "counterparty": "ACME", "guide": False}
     assert editions.index_entry("internal", full, "acme") == {**row, "status": "active"}
     assert editions.index_entry("proposal", full, "acme") == row
     assert editions.index_entry("internal", deal(SPARSE), "t") == {"id": "t", "title": "T", "context": "hiring", "owner": None,
-                                                                   "close_by": None, "counterparty": None, "status": "draft"}
+                                                                   "close_by": None, "counterparty": None, "guide": False,
+                                                                   "status": "draft"}
+    guide = {"format": "negdocs/v1", "title": "G", "context": "sales"}
+    assert editions.index_entry("proposal", deal(guide), "g")["guide"] is True
 
 
 def test_internal_view():
+    from negdocs import phrases
+
     data = edit(BASE, {"counterparty.culture": "indirect"})
     d = deal(data)
     pack = load_packs()["power-based"]
-    analysis = analyse(d)
+    context = pack.contexts["sales"]
+    analysis = analyse(d, pack)
     view = editions.internal(d, "acme", pack, analysis, [], [3, 9], Settings(confidentiality="Secret"), "playbooks/acme.yaml",
                              {"sha256": "x"})
     assert (view["edition"], view["id"], view["deal"], view["pack"], view["analysis"]) == ("internal", "acme", d, pack, analysis)
-    assert (view["culture"], view["label"], view["source"], view["provenance"], view["findings"]) == (
-        "indirect", "Secret", "playbooks/acme.yaml", {"sha256": "x"}, [])
-    assert view["context"] == pack.contexts["sales"]
+    assert (view["culture"], view["label"], view["source"], view["provenance"], view["findings"], view["readiness"]) == (
+        "indirect", "Secret", "playbooks/acme.yaml", {"sha256": "x"}, [], [])
+    assert view["context"] == context and view["guide"] is False
     assert view["meta"] == {"title": "ACME renewal", "author": "Dana Lee", "subject": "sales negotiation playbook",
                             "keywords": f"sales, {pack.name}, ACME"}
-    assert view["pause_script"] == pack.pause_script.replace("{date}", "31 January 2027")
+    assert view["pause_script"] == (context.pause_script or pack.pause_script).replace("{date}", "31 January 2027")
     assert [s.line for s in view["scripts"]] == [3, 9]
     assert sorted(b.use for b in view["blank_scripts"]) == ["contingency", "deadline", "escalation", "governance"]
     assert list(view["charts"]) == ["price", "payment"]
-    assert view["sections"] == editions.sections(d, pack) and view["step_notes"] == editions.step_notes(d)
-    bare = editions.internal(deal(SPARSE), "t", pack, analyse(deal(SPARSE)), [], [], Settings(), "t.yaml", {})
-    assert (bare["culture"], bare["pause_script"], bare["meta"]["author"], bare["meta"]["keywords"]) == (
-        None, pack.pause_script.replace("{date}", "[date]"), "", f"hiring, {pack.name}")
-    assert bare["charts"] == {}
+    assert view["labels"] == {e.id: phrases.evidence_label(e) for e in d.evidence}
+    assert (view["red_lines"], view["deal_checklist"], view["step_notes"]) == (
+        phrases.red_lines(d), phrases.checklist_items(d), phrases.step_notes(d))
+    assert view["tradeables"] == (context.tradeables or pack.tools.tradeables)
+    assert view["issue_examples"] == (context.issue_examples or pack.preparation["issues"].examples)
+    assert view["tradeables_text"] == (context.tradeables_text or pack.preparation["tradeables"].text)
+    guide = deal({"format": "negdocs/v1", "title": "T", "context": "hiring"})
+    bare = editions.internal(guide, "t", pack, analyse(guide, pack), [], [], Settings(), "t.yaml", {})
+    assert (bare["culture"], bare["meta"]["author"], bare["meta"]["keywords"], bare["guide"], bare["charts"]) == (
+        None, "", f"hiring, {pack.name}", True, {})
+    assert bare["pause_script"] == (pack.contexts["hiring"].pause_script or pack.pause_script).replace("{date}", phrases.NO_DATE)
+
+
+def test_is_guide():
+    assert editions.is_guide(deal({"format": "negdocs/v1", "title": "T", "context": "hiring"})) is True
+    assert editions.is_guide(deal(SPARSE)) is False  # issues
+    assert editions.is_guide(deal({"format": "negdocs/v1", "title": "T", "context": "hiring", "counterparty": {"name": "X"}})) is False
+
+
+def test_readiness_groups_findings_by_rule_in_order():
+    from negdocs.errors import Problem
+    from negdocs import phrases
+
+    pack = load_packs()["power-based"]
+    findings = [Problem("d.yaml", 7, "issues[0].open: 'Price' has an anchor but no `basis`", "anchor-without-basis", "warning"),
+                Problem("d.yaml", 3, "stakes: low stakes", "relationship-over-gain", "warning"),
+                Problem("d.yaml", 9, "issues[1].open: 'Term' has an anchor but no `basis`", "anchor-without-basis", "warning")]
+    assert editions.readiness(findings, pack) == [
+        {"rule": "anchor-without-basis", "title": phrases.rule_title("anchor-without-basis"),
+         "why": pack.rationale.get("anchor-without-basis", ""),
+         "points": [{"text": "'Price' has an anchor but no basis.", "line": 7}, {"text": "'Term' has an anchor but no basis.", "line": 9}]},
+        {"rule": "relationship-over-gain", "title": phrases.rule_title("relationship-over-gain"),
+         "why": pack.rationale.get("relationship-over-gain", ""), "points": [{"text": "Low stakes.", "line": 3}]},
+    ]
+    assert pack.rationale.get("anchor-without-basis")  # the pack explains the rule
+    assert editions.readiness([], pack) == []
