@@ -103,3 +103,11 @@ def test_a_syntax_error_at_the_end_points_at_a_line_of_the_file(raw):
     with pytest.raises(NegdocsError) as caught:  # found by the fuzz campaign: libyaml's end mark is past the end
         read_source(None, "f.yaml", raw=raw)
     assert caught.value.problems[0].line == raw.count(b"\n") + 1
+
+
+def test_a_huge_key_is_shortened_in_messages(make_project):
+    key = "k" * 100_000
+    project = make_project({"playbooks/g.yaml": MINIMAL + f"review:\n  ? {key}\n  : [1]\n"})
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert result.stdout == f"playbooks/g.yaml:5: error schema: review.{'k' * 37}...: input should be a valid string, got a list\n"

@@ -49,6 +49,7 @@ def dotted(loc) -> str:
     """``('issues', 0, 'open')`` -> ``issues[0].open``."""
     out = ""
     for part in loc:
+        part = part if isinstance(part, int) or len(str(part)) <= 40 else str(part)[:37] + "..."  # a key of 1 MiB
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -267,6 +268,8 @@ class _Builder:
             value = event.value  # not a calendar date: the field that expects one says so, by name
         finally:
             _constructor.constructed_objects.clear()
+        if isinstance(value, int) and value.bit_length() > 1000:  # `1:0:0:...` (base 60) builds ints past what prints
+            self.fail(event, f"{short(event.value)} is a number too large to use; values stay below 1,000,000,000,000,000")
         if isinstance(value, dt.datetime):
             value = event.value  # a date-time: kept as written, so a date field can name itself in the error
         if event.anchor is not None:
