@@ -31,6 +31,7 @@ def test_proposal_view_is_the_allow_list():
     assert view == {
         "edition": "proposal", "id": "acme", "title": "ACME renewal", "context": "sales", "counterparty": "ACME",
         "owner": "Dana Lee", "close_by": D(2027, 1, 31), "intro": "Hello",
+        "valid_until": None, "draft": True, "also": [], "recipient": None,  # BASE has no status: a draft
         "options": {"names": ["Lower price", "Longer terms"], "notes": ["Cheapest", ""],
                     "rows": [("Price", "money", ["124,000 USD", "126,000 USD"]), ("Payment terms", "days", ["50 days", "56 days"])]},
         "openings": [],
@@ -127,3 +128,18 @@ def test_readiness_groups_findings_by_rule_in_order():
     ]
     assert pack.rationale.get("anchor-without-basis")  # the pack explains the rule
     assert editions.readiness([], pack) == []
+
+
+def test_a_recipient_s_view_names_that_recipient_only_and_lists_text_issues_to_agree():
+    data = edit(BASE, {"status": "active", "issues.2": {"id": "scope", "name": "Scope", "kind": "text", "positions": ["a", "b"]},
+                       "proposal": {"valid_until": "2027-01-20",
+                                    "recipients": [{"name": "Jo Park", "email": "jo@acme.example", "org": "ACME"},
+                                                   {"name": "Sam Lee"}]}})
+    jo, sam = editions.recipients(deal(data), "acme")
+    assert (jo["slug"], jo["name"], jo["org"], sam["slug"], sam["org"]) == ("jo-park", "Jo Park", "ACME", "sam-lee", None)
+    assert jo["line"] == f"Prepared for Jo Park, ACME · Reference {jo['code']}" and sam["line"].startswith("Prepared for Sam Lee · ")
+    view = editions.proposal(deal(data), "acme", Settings(), jo)
+    assert (view["valid_until"], view["draft"], view["also"], view["recipient"]) == (D(2027, 1, 20), False, ["Scope"], jo)
+    assert view["meta"]["subject"] == f"sales proposal prepared for Jo Park, ACME · Reference {jo['code']}"
+    assert "Sam Lee" not in json.dumps(view, default=str) and "jo@acme.example" not in json.dumps(view, default=str)
+    assert editions.proposal(deal(data), "acme", Settings())["recipient"] is None
