@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from negdocs.errors import short
+
 NAME_MAX = 120
 EMAIL_MAX = 254
 # Bidirectional overrides and isolates reorder what a reader sees: a stamp must read as it is.
@@ -39,8 +41,7 @@ def plain_line(value: str) -> str:
 
 def email(value: str) -> str:
     if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        raise ValueError(f"{shown!r} is not an e-mail address such as name@example.com (ASCII; write an "
+        raise ValueError(f"{short(value)} is not an e-mail address such as name@example.com (ASCII; write an "
                          "international domain in its xn-- form)")
     return value
 
