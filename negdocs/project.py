@@ -171,7 +171,7 @@ class Project:
         unknown = [(n, r) for n, r in enumerate(settings.checks.ignore) if r not in WARNINGS]
         if unknown:
             raise NegdocsError([Problem(source.display, source.line(("checks", "ignore", n)), f"checks.ignore[{n}]: unknown "
-                                        f"rule {r!r}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
+                                        f"rule {short(r)}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
                                 for n, r in unknown])
         project = cls(root, settings, lines=source.lines)
         if settings.logo:
