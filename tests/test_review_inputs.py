@@ -111,3 +111,13 @@ def test_a_huge_key_is_shortened_in_messages(make_project):
     result = project.run("check")
     assert result.exit_code == 1
     assert result.stdout == f"playbooks/g.yaml:5: error schema: review.{'k' * 37}...: input should be a valid string, got a list\n"
+
+
+def test_every_reader_is_held_to_the_size_limit_in_parse():
+    from negdocs.errors import NegdocsError
+    from negdocs.load.loader import MAX_BYTES, parse
+
+    for text in ("#" * (MAX_BYTES + 1), "#" + "é" * (MAX_BYTES // 2)):  # characters or UTF-8 bytes over the limit
+        with pytest.raises(NegdocsError) as caught:
+            parse(text, "HEAD:g.yaml")
+        assert str(caught.value).startswith("HEAD:g.yaml:1: error yaml: file is 1,048,57")
