@@ -22,7 +22,8 @@ from negdocs.render import editions
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import Source, read_limited, read_source
+from negdocs.load.files import read_limited
+from negdocs.load.loader import Source, read_source
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
 from negdocs.analyse.strategy import load_packs

@@ -112,7 +112,7 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         self.folder, self.root = folder, root
 
     def get_source(self, environment, template):
-        from negdocs.load.loader import OUTSIDE, escapes
+        from negdocs.load.files import OUTSIDE, escapes
 
         path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
         try:
