@@ -127,3 +127,23 @@ def test_readiness_groups_findings_by_rule_in_order():
     ]
     assert pack.rationale.get("anchor-without-basis")  # the pack explains the rule
     assert editions.readiness([], pack) == []
+
+
+def test_internal_view_falls_back_to_the_pack_where_a_context_says_nothing():
+    pack = load_packs()["power-based"]
+    bare_context = pack.contexts["sales"].model_copy(update={"issue_examples": [], "tradeables": [], "tradeables_text": None,
+                                                             "pause_script": None})
+    plain = pack.model_copy(update={"contexts": {**pack.contexts, "sales": bare_context}})
+    d = deal(BASE)
+    view = editions.internal(d, "acme", plain, analyse(d, plain), [], [], Settings(), "a.yaml", {})
+    assert view["issue_examples"] == pack.preparation["issues"].examples and view["issue_examples"]
+    assert view["tradeables"] == pack.tools.tradeables and view["tradeables"]
+    assert view["tradeables_text"] == pack.preparation["tradeables"].text and view["tradeables_text"]
+    assert view["pause_script"] == pack.pause_script.replace("{date}", "31 January 2027")
+
+
+def test_readiness_of_a_rule_the_pack_does_not_explain():
+    from negdocs.errors import Problem
+
+    (entry,) = editions.readiness([Problem("d.yaml", 2, "a message", "made-up-rule", "warning")], load_packs()["power-based"])
+    assert (entry["rule"], entry["why"], entry["points"]) == ("made-up-rule", "", [{"text": "A message.", "line": 2}])
