@@ -45,15 +45,17 @@ def test_proposal_view_is_the_allow_list():
 
 
 def test_proposal_without_meso_shows_openings_and_without_counterparty_says_less():
-    data = edit(BASE, {"meso": [], "evidence.0.kind": "cost-driver", "evidence.1.kind": "legal-standard"}, ["counterparty", "owner"])
+    data = edit(BASE, {"meso": [], "currency": "EUR", "evidence.0.kind": "cost-driver", "evidence.1.kind": "legal-standard"},
+                ["counterparty", "owner"])
     view = editions.proposal(deal(data), "acme", Settings())
-    assert (view["options"], view["openings"]) == (None, [("Price", "135,000 USD"), ("Payment terms", "30 days")])
+    assert (view["options"], view["openings"]) == (None, [("Price", "135,000 EUR"), ("Payment terms", "30 days")])
     assert [s["kind"] for s in view["standards"]] == ["cost driver", "legal standard", "capacity"]
     assert (view["counterparty"], view["owner"], view["intro"]) == (None, None, None)
     assert view["meta"] == {"title": "ACME renewal: proposal", "author": "", "subject": "sales proposal", "keywords": "sales"}
     partial = edit(BASE, {"issues.2": {"id": "scope", "name": "Scope", "kind": "text", "positions": ["all", "core"]},
                           "meso.0.terms.scope": "core"})
-    rows = editions.proposal(deal(partial), "acme", Settings())["options"]["rows"]
+    rows = editions.proposal(deal(edit(partial, {"currency": "GBP"})), "acme", Settings())["options"]["rows"]
+    assert rows[0] == ("Price", "money", ["124,000 GBP", "126,000 GBP"])
     assert rows[2] == ("Scope", "text", ["core", ""])  # an issue some options leave out; issues none sets are not rows
     assert len(rows) == 3
 
