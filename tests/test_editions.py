@@ -46,15 +46,17 @@ def test_proposal_view_is_the_allow_list():
 
 
 def test_proposal_without_meso_shows_openings_and_without_counterparty_says_less():
-    data = edit(BASE, {"meso": [], "evidence.0.kind": "cost-driver", "evidence.1.kind": "legal-standard"}, ["counterparty", "owner"])
+    data = edit(BASE, {"meso": [], "currency": "EUR", "evidence.0.kind": "cost-driver", "evidence.1.kind": "legal-standard"},
+                ["counterparty", "owner"])
     view = editions.proposal(deal(data), "acme", Settings())
-    assert (view["options"], view["openings"]) == (None, [("Price", "135,000 USD"), ("Payment terms", "30 days")])
+    assert (view["options"], view["openings"]) == (None, [("Price", "135,000 EUR"), ("Payment terms", "30 days")])
     assert [s["kind"] for s in view["standards"]] == ["cost driver", "legal standard", "capacity"]
     assert (view["counterparty"], view["owner"], view["intro"]) == (None, None, None)
     assert view["meta"] == {"title": "ACME renewal: proposal", "author": "", "subject": "sales proposal", "keywords": "sales"}
     partial = edit(BASE, {"issues.2": {"id": "scope", "name": "Scope", "kind": "text", "positions": ["all", "core"]},
                           "meso.0.terms.scope": "core"})
-    rows = editions.proposal(deal(partial), "acme", Settings())["options"]["rows"]
+    rows = editions.proposal(deal(edit(partial, {"currency": "GBP"})), "acme", Settings())["options"]["rows"]
+    assert rows[0] == ("Price", "money", ["124,000 GBP", "126,000 GBP"])
     assert rows[2] == ("Scope", "text", ["core", ""])  # an issue some options leave out; issues none sets are not rows
     assert len(rows) == 3
 
@@ -143,3 +145,23 @@ def test_a_recipient_s_view_names_that_recipient_only_and_lists_text_issues_to_a
     assert view["meta"]["subject"] == f"sales proposal prepared for Jo Park, ACME · Reference {jo['code']}"
     assert "Sam Lee" not in json.dumps(view, default=str) and "jo@acme.example" not in json.dumps(view, default=str)
     assert editions.proposal(deal(data), "acme", Settings())["recipient"] is None
+
+
+def test_internal_view_falls_back_to_the_pack_where_a_context_says_nothing():
+    pack = load_packs()["power-based"]
+    bare_context = pack.contexts["sales"].model_copy(update={"issue_examples": [], "tradeables": [], "tradeables_text": None,
+                                                             "pause_script": None})
+    plain = pack.model_copy(update={"contexts": {**pack.contexts, "sales": bare_context}})
+    d = deal(BASE)
+    view = editions.internal(d, "acme", plain, analyse(d, plain), [], [], Settings(), "a.yaml", {})
+    assert view["issue_examples"] == pack.preparation["issues"].examples and view["issue_examples"]
+    assert view["tradeables"] == pack.tools.tradeables and view["tradeables"]
+    assert view["tradeables_text"] == pack.preparation["tradeables"].text and view["tradeables_text"]
+    assert view["pause_script"] == pack.pause_script.replace("{date}", "31 January 2027")
+
+
+def test_readiness_of_a_rule_the_pack_does_not_explain():
+    from negdocs.errors import Problem
+
+    (entry,) = editions.readiness([Problem("d.yaml", 2, "a message", "made-up-rule", "warning")], load_packs()["power-based"])
+    assert (entry["rule"], entry["why"], entry["points"]) == ("made-up-rule", "", [{"text": "A message.", "line": 2}])
