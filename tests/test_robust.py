@@ -66,3 +66,11 @@ def test_diff_of_a_folder_and_serve_on_a_busy_port_are_usage_errors(make_project
         busy.listen()
         result = project.run("serve", "--port", str(busy.getsockname()[1]))
     assert result.exit_code == 2 and "cannot listen" in result.stderr
+
+
+def test_a_key_with_a_line_break_is_named_on_one_line(make_project):
+    """Found by the fuzz campaign: a key holding a newline reached a message raw and split it."""
+    project = make_project({"playbooks/d.yaml": 'format: negdocs/v1\ntitle: T\ncontext: sales\n"a\\nb": "\\x1f"\n'})
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(r"playbooks/d.yaml:4: error yaml: a\x0ab: character U+001F"), result.stdout

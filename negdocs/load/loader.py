@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from negdocs.errors import NegdocsError, Problem, short
+from negdocs.errors import NegdocsError, Problem, printable, short
 from negdocs.load.files import MAX_BYTES, read_limited
 
 try:  # libyaml's C parser is an order of magnitude faster when present.
@@ -47,7 +47,8 @@ def dotted(loc) -> str:
     """``('issues', 0, 'open')`` -> ``issues[0].open``."""
     out = ""
     for part in loc:
-        part = part if isinstance(part, int) or len(str(part)) <= 40 else str(part)[:37] + "..."  # a key of 1 MiB
+        if not isinstance(part, int):  # a key is text from the file: short, and no line breaks or controls
+            part = printable(str(part) if len(str(part)) <= 40 else str(part)[:37] + "...")
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
