@@ -139,8 +139,20 @@ HOSTILE_TEXT = st.sampled_from([
     "[" * 50, "*" * 50 + "a", "> " * 40 + "a", "- " * 40 + "a", "| a |\n|---|\n| b |", "1" + ":0" * 400,
     "1" + ":59" * 30 + ".5", "0b" + "1" * 3000, "0x" + "f" * 1000, "9" * 5000,
 ])
+_DRAWN = [0]  # characters of long text drawn for the example being built
+
+
+def _repeat(text: str, times: int) -> str:
+    """``text * times``, unless the example already holds 2 Mi characters of long text: past
+    that it would be skipped anyway, and the harness's own memory must stay small."""
+    if _DRAWN[0] + len(text) * times > 2 * MAX_BYTES:
+        return text
+    _DRAWN[0] += len(text) * times
+    return text * times
+
+
 TEXT = st.one_of(HOSTILE_TEXT, st.text(max_size=40),
-                 st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=8), st.integers(1, 20_000)))
+                 st.builds(_repeat, st.text(min_size=1, max_size=8), st.integers(1, 20_000)))
 NUMBERS = st.one_of(st.integers(-10, 200), st.integers(-(2**70), 2**70), st.floats(), st.sampled_from(
     [0, 1, 100, 100.5, 10**15, 10**15 + 1, 5e-324, 1e-300, 1.7e308, 99.999999, 120000, 110000]))
 DATES = st.one_of(st.dates(), st.datetimes().map(lambda d: d), st.sampled_from(["2027-13-45", "2027-02-30", "tomorrow"]))
@@ -189,7 +201,13 @@ _DEALS = st.builds(lambda fields, extra: {**fields, **extra},
                                         optional={k: _strategy(f.annotation) for k, f in model.Deal.model_fields.items()
                                                   if k not in ("format", "title", "context")}),
                   st.dictionaries(TEXT, JUNK, max_size=1))
-DEALS = st.deferred(lambda: _DEALS)  # a short repr: Hypothesis quotes strategies in its messages
+@st.composite
+def _deal(draw) -> dict:
+    _DRAWN[0] = 0
+    return draw(_DEALS)
+
+
+DEALS = st.deferred(lambda: _deal())  # a short repr: Hypothesis quotes strategies in its messages
 
 
 def _weight(data) -> int:
@@ -225,9 +243,6 @@ def _node(draw, depth: int = 0) -> list:
         return [yaml.AliasEvent(draw(st.sampled_from(["a", "b", "c", "zz"])))]
     if kind == "scalar":
         value = draw(st.one_of(TEXT, NUMBERS.map(str), DATES.map(str)))
-        _DRAWN[0] += len(value)
-        if _DRAWN[0] > 2 * MAX_BYTES:  # the harness's own memory: past 2 Mi characters an input is skipped anyway
-            value = value[:8]
         return [yaml.ScalarEvent(draw(ANCHORS), draw(TAGS), (draw(st.booleans()), draw(st.booleans())), value,
                                  style=draw(STYLES))]
     flow = draw(st.booleans())
@@ -243,9 +258,6 @@ def _node(draw, depth: int = 0) -> list:
         events *= min(draw(st.sampled_from([1, 1, 1, 2, 50, 5000])), max(1, 20_000 // max(1, len(events))))
     start, end = (yaml.SequenceStartEvent, yaml.SequenceEndEvent) if kind == "seq" else (yaml.MappingStartEvent, yaml.MappingEndEvent)
     return [start(draw(ANCHORS), draw(TAGS), True, flow_style=flow), *events, end()]
-
-
-_DRAWN = [0]  # characters of scalar text drawn for the stream being built
 
 
 @st.composite
