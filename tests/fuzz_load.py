@@ -1,9 +1,9 @@
 """The loader fuzz campaign: random bytes, random YAML event streams and random deal structures
 through read -> validate -> analyse -> checks -> render, each under its own CPU limit.
 
-Run by tests/test_fuzz_load.py in a child process whose address space is capped (setrlimit), so a
-memory regression fails instead of swapping; each example gets its own CPU budget through
-RLIMIT_CPU's soft limit, raised before every example. Run it by hand for a long campaign:
+Each input is read in a forked child capped with setrlimit (300 MB of address space on top of the
+harness, 5 s of CPU), so a memory or time regression fails the example instead of swapping or
+hanging, and the harness's own memory does not count. Run it by hand for a long campaign:
 
     .venv/bin/python tests/fuzz_load.py --examples 200 --rounds 100 --seed 1 [--memory-mb 300] [--cpu-s 5]
 """
@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
+import os
 import resource
-import signal
 import sys
 import typing
 import warnings
@@ -36,24 +35,18 @@ from negdocs.load.validate import validate
 
 NAME = "playbooks/fuzz.yaml"
 PACKS = load_packs()
-CPU_PER_EXAMPLE = 5
+CPU_PER_EXAMPLE = 5  # seconds of CPU one input may take
+MEMORY_PER_EXAMPLE = 300  # MB of address space one input may add to the process that reads it
 
 
 class OverBudget(Exception):
-    """An example used more CPU seconds than its budget."""
+    """An example used more CPU or memory than its budget."""
 
 
-def _over_budget(signum, frame):
-    raise OverBudget(f"an example used more than {CPU_PER_EXAMPLE} s of CPU")
-
-
-def _budget() -> None:
-    """Let the next example use CPU_PER_EXAMPLE more seconds of CPU, then get SIGXCPU."""
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    spent = math.ceil(used.ru_utime + used.ru_stime)
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = spent + CPU_PER_EXAMPLE
-    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+def _vm_size() -> int:
+    """This process's address space in bytes (what RLIMIT_AS limits)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
 
 
 def _assert_problems(problems: list[Problem], raw: bytes, render: bool) -> None:
@@ -71,13 +64,37 @@ def _assert_problems(problems: list[Problem], raw: bytes, render: bool) -> None:
 
 def run_one(raw: bytes, render: bool = True) -> str:
     """One input through everything a build does before writing: 'invalid', 'valid' or raise.
-    Only this runs under the per-example CPU budget (generating the input does not)."""
-    _budget()
-    try:
-        return _run_one(raw, render)
-    finally:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+
+    It runs in a forked child capped with setrlimit: MEMORY_PER_EXAMPLE MB of address space on
+    top of what the harness holds, CPU_PER_EXAMPLE s of CPU. The child reports its outcome or
+    its traceback through a pipe; running out of either budget fails the example."""
+    import traceback
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into Hypothesis
+        os.close(read)
+        code = 1
+        try:
+            limit = _vm_size() + (MEMORY_PER_EXAMPLE << 20)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            resource.setrlimit(resource.RLIMIT_CPU, (CPU_PER_EXAMPLE, CPU_PER_EXAMPLE + 1))
+            message, code = _run_one(raw, render), 0
+        except MemoryError:
+            message = f"MemoryError: the input needed more than {MEMORY_PER_EXAMPLE} MB"
+        except BaseException:  # noqa: BLE001 - any escape is the finding
+            message = traceback.format_exc()[-6000:]
+        os.write(write, message.encode("utf-8", "replace"))
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        message = pipe.read().decode("utf-8", "replace")
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise OverBudget(f"the input was stopped by signal {os.WTERMSIG(status)} (SIGXCPU: over {CPU_PER_EXAMPLE} s of CPU)")
+    if os.WEXITSTATUS(status) != 0:
+        raise AssertionError(message)
+    return message
 
 
 def _run_one(raw: bytes, render: bool) -> str:
@@ -119,6 +136,12 @@ def _render(source, deal, analysis, findings) -> None:
 
 
 _RENDERER = []
+
+
+def _warm_up() -> None:
+    """Compile the templates once, before the first fork, so no child pays for it."""
+    run_one(f"format: negdocs/v1\ntitle: T\ncontext: sales\n".encode())
+    _run_one(b"format: negdocs/v1\ntitle: T\ncontext: sales\n", True)
 
 
 def _renderer():
@@ -330,18 +353,17 @@ def campaigns(examples: int, seed_value: int) -> dict[str, dict[str, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CPU_PER_EXAMPLE
+    global CPU_PER_EXAMPLE, MEMORY_PER_EXAMPLE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=50, help="examples per campaign")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--memory-mb", type=int, default=300, help="address-space limit of this process")
+    parser.add_argument("--memory-mb", type=int, default=MEMORY_PER_EXAMPLE, help="MB of address space per example")
     parser.add_argument("--cpu-s", type=int, default=CPU_PER_EXAMPLE, help="CPU seconds per example")
     parser.add_argument("--rounds", type=int, default=0, help="repeat the campaigns with seeds SEED*100000+round")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=HypothesisWarning)  # "overly large repr" of wide inputs
-    CPU_PER_EXAMPLE = args.cpu_s
-    resource.setrlimit(resource.RLIMIT_AS, (args.memory_mb << 20, args.memory_mb << 20))
-    signal.signal(signal.SIGXCPU, _over_budget)
+    CPU_PER_EXAMPLE, MEMORY_PER_EXAMPLE = args.cpu_s, args.memory_mb
+    _warm_up()
     if not args.rounds:
         counts = campaigns(args.examples, args.seed)
         print("fuzz: seed", args.seed, "examples", {k: sum(v.values()) for k, v in counts.items()}, counts)
