@@ -200,3 +200,39 @@ def test_read_from_disk_with_the_size_limit(tmp_path):
     with pytest.raises(NegdocsError) as caught:
         read_source(tmp_path / "missing.yaml", "missing.yaml", root=tmp_path)
     assert str(caught.value) == "missing.yaml:1: error yaml: cannot read file: No such file or directory"
+
+
+def test_a_missing_path_takes_the_line_of_its_nearest_ancestor():
+    data, lines = parse("a:\n  b:\n    c: 1\n", "f.yaml")
+    source = Source(None, "f.yaml", data, lines)
+    assert source.line(("a", "b", "zz")) == 2  # ("a", "b"), not ("a",)
+    assert source.line(("a", "zz", "yy")) == 1
+
+
+def test_the_line_of_a_byte_that_is_not_utf8():
+    for raw, line in ((b"a: 1\nb: 2\nc: \xff", 3), (b"\n\n\xff", 3), (b"\xff\n\n", 1)):
+        with pytest.raises(NegdocsError) as caught:
+            read_source(None, "g.yaml", raw=raw)
+        assert caught.value.problems[0].line == line
+
+
+def test_problems_and_sources_carry_their_display_name(tmp_path):
+    empty = read_source(tmp_path / "negdocs.yaml", "shown.yaml", raw=b"# nothing\n", empty_ok=True)
+    assert (empty.path, empty.display) == (tmp_path / "negdocs.yaml", "shown.yaml")
+    with pytest.raises(NegdocsError) as caught:
+        read_source(None, "shown.yaml", raw=b"a: [\n")
+    assert caught.value.problems[0].path == "shown.yaml"
+
+
+def test_the_project_root_given_is_the_one_links_are_checked_against(tmp_path):
+    import os
+
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("a: 1\n")
+    (tmp_path / "project").mkdir()
+    os.symlink(outside, tmp_path / "project" / "link.yaml")  # the test runs with another cwd
+    with pytest.raises(NegdocsError) as caught:
+        read_source(tmp_path / "project" / "link.yaml", "link.yaml", root=tmp_path / "project")
+    assert str(caught.value) == ("link.yaml:1: error yaml: is a link to a file outside the project; negdocs reads only "
+                                 "files inside it: replace the link with the file")
+    assert read_source(tmp_path / "project" / "link.yaml", "link.yaml", root=tmp_path).data == {"a": 1}
