@@ -111,5 +111,7 @@ def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: b
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
 
     command = [sys.executable, *args] if args[0] == "-c" or args[0].endswith(".py") else [sys.executable, "-m", "negdocs", *args]
-    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if env.get("MUTANT_UNDER_TEST") == "stats":  # mutmut's coverage pass reads its config from the cwd: not here
+        env["MUTANT_UNDER_TEST"] = ""
+    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120, env=env)
