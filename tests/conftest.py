@@ -97,6 +97,20 @@ def _deterministic():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _children_outside_mutmut_bookkeeping():
+    """Under `make mutate`, mutmut's coverage and sanity passes tell this process what they are
+    doing through MUTANT_UNDER_TEST (it keeps its own copy too); a child process (`python -m
+    negdocs` in a temp project) that inherits it looks for mutmut's config in its cwd and fails.
+    Children see a mutant's name only, when one is under test."""
+    if os.environ.get("MUTANT_UNDER_TEST") in ("stats", "fail", "list_all_tests"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("MUTANT_UNDER_TEST")
+            yield
+    else:
+        yield
+
+
 def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):
     """Run ``python -m negdocs ARGS`` (or ``python ARGS`` when ARGS starts with ``-c`` or a script) in a child
     process whose address space and CPU time are capped with setrlimit: a test of resource use
