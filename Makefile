@@ -34,6 +34,7 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pdfcost.py
 
 system-deps:
 	@scripts/system-deps.sh

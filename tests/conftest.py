@@ -26,6 +26,19 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(scope="session")
+def examples_pdf(tmp_path_factory):
+    """The example playbooks copied (no git, so no commit in the output) and built with PDFs once
+    per session, at --jobs 2: test_pdf.py and test_pdf_pages.py read the same build."""
+    import shutil
+
+    from negdocs.build import build
+
+    root = tmp_path_factory.mktemp("pdf")
+    shutil.copytree(EXAMPLES, root / "playbooks")
+    return build(out=root / "build", pdf=True, jobs=2, root=root)
+
+
 def pytest_configure(config):
     """Under mutmut's coverage pass (``MUTANT_UNDER_TEST=stats``) keep that mode in this process
     only: the child processes tests start (``negdocs serve``, builds killed on purpose, limited

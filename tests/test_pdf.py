@@ -4,12 +4,10 @@ determinism. Slow (WeasyPrint): select with `-m pdf`, skip with `-m "not pdf"`."
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLES
 
 pytestmark = pytest.mark.pdf
 
@@ -21,15 +19,13 @@ def _build(root, out, jobs):
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pdf")
-    shutil.copytree(EXAMPLES, root / "playbooks")
-    return root
+def built(examples_pdf):
+    return examples_pdf  # one build of the examples for this module and test_pdf_pages.py
 
 
 @pytest.fixture(scope="module")
-def built(project):
-    return _build(project, "build", 2)
+def project(built):
+    return built.out.parent
 
 
 def _reader(built, name) -> PdfReader:

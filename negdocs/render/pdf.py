@@ -138,6 +138,10 @@ def render(job: PdfJob) -> PdfResult:
 def _render(job: PdfJob) -> PdfResult:
     import weasyprint
 
+    from negdocs.render import weasyfast
+
+    weasyfast.install()  # costs that buy nothing visible (a no-op once done)
+
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
@@ -205,6 +209,10 @@ def _init_worker(parent: int):
     limit = MEMORY * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import weasyprint  # noqa: F401  (import once per worker)
+
+    from negdocs.render import weasyfast
+
+    weasyfast.install()
 
 
 def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> list[PdfResult]:
