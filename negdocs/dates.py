@@ -1,6 +1,7 @@
 """Locale-independent date formatting, so output never depends on the machine."""
 
 import datetime as dt
+import os
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -9,3 +10,14 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 def long_date(value: dt.date | None) -> str:
     """``2027-01-15`` -> ``15 January 2027``."""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def today() -> dt.date:
+    """The UTC date of SOURCE_DATE_EPOCH when it is set (a reproducible build), else today's UTC date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            pass  # not a representable time: as when unset
+    return dt.datetime.now(dt.timezone.utc).date()

@@ -97,6 +97,20 @@ def _deterministic():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _children_outside_mutmut_bookkeeping():
+    """Under `make mutate`, mutmut's coverage and sanity passes tell this process what they are
+    doing through MUTANT_UNDER_TEST (it keeps its own copy too); a child process (`python -m
+    negdocs` in a temp project) that inherits it looks for mutmut's config in its cwd and fails.
+    Children see a mutant's name only, when one is under test."""
+    if os.environ.get("MUTANT_UNDER_TEST") in ("stats", "fail", "list_all_tests"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("MUTANT_UNDER_TEST")
+            yield
+    else:
+        yield
+
+
 def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):
     """Run ``python -m negdocs ARGS`` (or ``python ARGS`` when ARGS starts with ``-c`` or a script) in a child
     process whose address space and CPU time are capped with setrlimit: a test of resource use
@@ -111,5 +125,7 @@ def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: b
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
 
     command = [sys.executable, *args] if args[0] == "-c" or args[0].endswith(".py") else [sys.executable, "-m", "negdocs", *args]
-    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if env.get("MUTANT_UNDER_TEST") == "stats":  # mutmut's coverage pass reads its config from the cwd: not here
+        env["MUTANT_UNDER_TEST"] = ""
+    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120, env=env)

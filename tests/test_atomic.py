@@ -200,7 +200,7 @@ def test_the_manifest_lists_every_file_with_its_hash_also_after_an_incremental_b
     build = project.root / "build"
     listed = json.loads((build / MARKER).read_text())["files"]
     assert listed == json.loads(_manifest_for(build))["files"]
-    assert "a.html" in listed and "proposal/b.html" in listed
+    assert "a.html" in listed and "b.html" in listed
 
 
 def test_a_verified_manifest_with_malformed_deal_records_rebuilds_or_is_refused_by_index(make_project):

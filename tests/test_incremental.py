@@ -38,8 +38,8 @@ def test_editing_one_deal_rebuilds_only_that_deal_and_the_index(project):
     assert result.rebuilt == ["playbooks/sales/acme-renewal.yaml"]
     after = tree(project / "build")
     changed = sorted(k for k in after if after[k] != before.get(k))
-    assert changed == [".negdocs-build.json", "acme-renewal.html", "index.html", "proposal/acme-renewal.html",
-                       "proposal/index.html", "proposal/search-index.js", "search-index.js"]
+    package = [f"proposal/acme-renewal{copy}.{ext}" for copy in ("", "/jose-alvarez", "/priya-raman") for ext in ("docx", "html")]
+    assert changed == sorted([".negdocs-build.json", "acme-renewal.html", "index.html", "search-index.js", *package])
     assert after == tree(run(project, out="clean", force=True).out)
 
 
@@ -197,7 +197,7 @@ def test_shards_partition_the_deals_and_index_merges_them(project, monkeypatch):
         result = runner.invoke(cli, ["build", "--no-pdf", "--edition", "all", "--shard", f"{k}/3", "--out", f"shard{k}"])
         assert result.exit_code == 0, result.output
     pages = [sorted(n for n in tree(project / f"shard{k}") if n.endswith(".html") and "index" not in n) for k in (1, 2, 3)]
-    assert sum(map(len, pages)) == 10 and len(set(sum(pages, []))) == 10  # each deal in exactly one shard
+    assert sum(map(len, pages)) == 11 and len(set(sum(pages, []))) == 11  # each deal in exactly one shard
     merged = runner.invoke(cli, ["index", "shard1", "shard2", "shard3", "--out", "site"])
     assert merged.exit_code == 0, merged.output
     whole = run(project, out="whole")
@@ -334,3 +334,24 @@ def test_only_well_formed_records_are_reused(small):
     for manifest_deals in (None, [], "x"):
         assert incremental.deals({"deals": manifest_deals}) == {}
     assert incremental.deals({}) == {}
+
+
+def test_a_deal_with_valid_until_is_checked_again_the_next_day(tmp_path, monkeypatch):
+    """proposal-expired depends on the day: such a deal has the date in its key, others do not."""
+    import datetime as dt
+
+    from negdocs import dates
+
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "playbooks/offer.yaml").write_text("format: negdocs/v1\ntitle: Offer\ncontext: sales\n"
+                                                  "counterparty: {name: ACME}\nproposal: {valid_until: 2027-03-01}\n")
+    (tmp_path / "playbooks/guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    day = [dt.date(2027, 3, 1)]
+    monkeypatch.setattr(dates, "today", lambda: day[0])
+    assert [p.rule for p in run(tmp_path).problems] == []
+    assert run(tmp_path).rebuilt == []
+    day[0] = dt.date(2027, 3, 2)
+    again = run(tmp_path)
+    assert again.rebuilt == ["playbooks/offer.yaml"]
+    assert [p.rule for p in again.problems] == ["proposal-expired"]

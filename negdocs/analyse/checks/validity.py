@@ -1,0 +1,13 @@
+"""Rules about what we send: a proposal that is no longer valid."""
+
+from negdocs.analyse.checks import rule
+from negdocs import dates
+
+
+@rule("proposal-expired", "`proposal.valid_until` is before today and `status` is not `closed`")
+def proposal_expired(deal, analysis):
+    valid_until = deal.proposal.valid_until if deal.proposal else None
+    now = dates.today()
+    if valid_until is not None and valid_until < now and deal.status != "closed":
+        yield ("proposal", "valid_until"), (f"the proposal was valid until {dates.long_date(valid_until)} and today is "
+                                            f"{dates.long_date(now)}; set a new date before it goes out again, or close the deal")
