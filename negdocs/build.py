@@ -129,7 +129,7 @@ class BuildResult:
 
 def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | None = None, edition: str = "internal",
           root: Path | None = None, strict: bool = False, force: bool = False, shard: tuple[int, int] | None = None,
-          report: Report = lambda message: None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+          locale: str | None = None, report: Report = lambda message: None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Build the site (and PDFs) for every deal under ``paths`` into ``out``.
 
     Each deal is loaded, checked and rendered in turn, its pages streamed into a staging
@@ -137,6 +137,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     known to be valid, and the staging folder replaces ``out`` only when all succeeded.
     Deals whose key (see :mod:`negdocs.output.incremental`) is unchanged since the last build into
     ``out`` are carried over without being parsed or rendered; ``force`` rebuilds all.
+    ``locale`` overrides negdocs.yaml's default language for this build.
     """
     from negdocs.git import gitinfo
     from negdocs.output import incremental
@@ -144,6 +145,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     from negdocs.output.writer import Staging
 
     project = Project.load(root)
+    project.locale_override = locale
     packs = load_packs(project.root)
     out = (out or project.root / "build").resolve()
     renderer = _renderer(project)

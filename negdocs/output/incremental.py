@@ -4,7 +4,7 @@ The manifest in the output folder records, per deal file, the key of each output
 produced. A deal whose key is unchanged is not parsed or rendered again; its files are
 carried over from the previous build. The key covers the deal file's bytes, its git
 provenance, the templates each edition uses (found by following extends/include/import),
-the strategy packs, ``negdocs.yaml``, SOURCE_DATE_EPOCH and the negdocs and WeasyPrint
+the strategy packs, ``negdocs.yaml``, the language (``--locale``) and the catalogs, SOURCE_DATE_EPOCH and the negdocs and WeasyPrint
 versions, so an incremental build is byte-identical to a clean one.
 """
 
@@ -53,8 +53,10 @@ class Keys:
         settings = (project.root / "negdocs.yaml").read_bytes() if (project.root / "negdocs.yaml").is_file() else b""
         packs = [p.read_bytes() for p in sorted(pack_files)]
         weasy = _weasyprint_version() if pdf else "-"
+        from negdocs.i18n import catalog_digest
+
         self.common = sha(__version__, FORMAT_VERSION, weasy, settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
-                          project.logo or "", *packs)
+                          project.logo or "", project.locale, catalog_digest(), *packs)
         self.env = env
         self._templates: dict[str, str] = {}
 
