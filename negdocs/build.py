@@ -189,12 +189,17 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             if any(p.is_error for p in problems) or (shard is not None and not in_shard(one.id, shard)):
                 continue  # nothing more to render: the build will fail, or another shard renders it
             rebuilt.append(display)
+            if "internal" in wanted:
+                record["fallback"] = _fallback(packs, one.deal, project)
             for name in wanted:
-                page = renderer.render(f"{name}.html", **_page_context(name, one, packs, project, git.get(path, {})))
+                page = renderer.render(f"{name}.html", page_lang(name, one.deal, project),
+                                       **_page_context(name, one, packs, project, git.get(path, {})))
                 staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
                 jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display))
         others = _other_ids(project, paths) if explicit else []
+        problems += [packs.fallback_warning(*key) for key in sorted({tuple(r["fallback"]) for r in records.values()
+                                                                    if r.get("fallback")})]
         problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
         problems = sorted(problems + project.warnings())
         if any(p.is_error for p in problems):
@@ -211,6 +216,12 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     for warning in pdf_warnings:
         report(f"warning: {warning}")
     return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt))
+
+
+def _fallback(packs, deal: Deal, project: Project) -> list[str] | None:
+    """``[strategy, locale]`` when the deal's playbook shows an English pack for want of a translation."""
+    locale = project.deal_locale(deal)
+    return [deal.strategy, locale] if packs.pack(deal.strategy, locale)[1] else None
 
 
 def _reusable(old, deal_key: str, outputs: dict, out: Path, exts: tuple) -> bool:
@@ -283,7 +294,10 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
     for name in wanted:
         prefix = _prefix(name)
         entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
-        stage.write(f"{prefix}index.html", renderer.render("index.html", **_index_context(name, entries, project)).encode())
+        from negdocs.i18n import lang
+
+        page = renderer.render("index.html", lang(project.locale), **_index_context(name, entries, project))
+        stage.write(f"{prefix}index.html", page.encode())
         for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
     stage.commit({"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
@@ -360,35 +374,50 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def build_date() -> str | None:
+def build_date(locale: str = "en") -> str | None:
     """The build date from SOURCE_DATE_EPOCH, or None: output never carries wall-clock time."""
     import datetime as dt
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
-        return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()) if epoch.isdigit() else None
+        return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date(), locale) if epoch.isdigit() else None
     except (OverflowError, OSError, ValueError):  # not a representable time: no date, as when unset
         return None
 
 
-def _provenance(loaded: Loaded, git: dict) -> dict:
+def _provenance(loaded: Loaded, git: dict, locale: str = "en") -> dict:
     """Where this playbook comes from: content hash, git commit and date, versions; no wall clock."""
-    return {"sha256": loaded.source.digest, "negdocs": __version__, "format": FORMAT_VERSION, "built": build_date(),
+    return {"sha256": loaded.source.digest, "negdocs": __version__, "format": FORMAT_VERSION, "built": build_date(locale),
             "commit": git.get("commit"), "file_commit": git.get("file_commit"), "file_date": git.get("file_date"),
             "modified": git.get("modified", False)}
 
 
-def _page_context(edition: str, loaded: Loaded, packs: dict, project: Project, git: dict) -> dict:
+def page_lang(edition: str, deal: Deal, project: Project):
+    """The language a page of ``edition`` is written in (see Project.deal_locale, proposal_locale)."""
+    from negdocs.i18n import lang
+
+    return lang(project.proposal_locale(deal) if edition == "proposal" else project.deal_locale(deal))
+
+
+def _page_context(edition: str, loaded: Loaded, packs, project: Project, git: dict) -> dict:
+    t = page_lang(edition, loaded.deal, project)
     if edition == "proposal":
-        return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings, "logo": project.logo}
-    pack = packs[loaded.deal.strategy]
+        return {**editions.proposal(loaded.deal, loaded.id, project.settings, t), "site": project.settings,
+                "logo": project.logo}
+    pack, fallback = packs.pack(loaded.deal.strategy, t.code)
     lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
-    context = editions.internal(loaded.deal, loaded.id, pack, loaded.analysis, loaded.findings, lines,
-                                project.settings, loaded.source.display, _provenance(loaded, git))
-    return {**context, "site": project.settings, "logo": project.logo, "packs": packs}
+    analysis, findings = loaded.analysis, loaded.findings
+    if t.code != "en":  # the findings' explanations in the playbook's language (the command line keeps English)
+        analysis = analyse(loaded.deal, t)
+        findings = checks.run(loaded.source, loaded.deal, analysis, project.settings.checks.ignore, locale=t.code)
+    context = editions.internal(loaded.deal, loaded.id, pack, analysis, findings, lines,
+                                project.settings, loaded.source.display, _provenance(loaded, git, t.code), t)
+    recommended = packs.pack("principled", t.code)[0] if "principled" in packs else None
+    return {**context, "site": project.settings, "logo": project.logo, "packs": packs, "recommended": recommended,
+            "pack_fallback": t.name if fallback else None}
 
 
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
     groups = {c: [e for e in entries if e["context"] == c] for c in CONTEXTS}
     return {"edition": edition, "groups": {c: es for c, es in groups.items() if es}, "site": project.settings,
-            "logo": project.logo, "label": project.settings.confidentiality, "built": build_date()}
+            "logo": project.logo, "label": project.settings.confidentiality, "built": build_date(project.locale)}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import gettext as _gettext
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +31,11 @@ _SPELLINGS = {
     "es": ("spanish", "espanol", "castellano", "spanisch", "espagnol", "spa", "esp"),
 }
 _BY_SPELLING = {spelling: code for code, spellings in _SPELLINGS.items() for spelling in spellings}
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalog (``make i18n`` extracts it); it is translated where shown."""
+    return message
 
 
 def fold(text: str) -> str:
@@ -93,6 +100,25 @@ def lang(locale: str = DEFAULT) -> "Lang":
     return Lang(locale)
 
 
+_CURRENT: ContextVar[str] = ContextVar("negdocs_locale", default=DEFAULT)
+
+
+def current() -> "Lang":
+    """The language check messages are written in: English on the command line, the deal's
+    language while :func:`negdocs.analyse.checks.run` writes the findings shown in a playbook."""
+    return lang(_CURRENT.get())
+
+
+@contextmanager
+def writing_in(locale: str):
+    """``with writing_in("de"):`` messages made inside use :func:`current` = German."""
+    token = _CURRENT.set(locale)
+    try:
+        yield lang(locale)
+    finally:
+        _CURRENT.reset(token)
+
+
 class Lang:
     """Translates and formats for one locale. Get one with :func:`lang` (cached)."""
 
@@ -119,12 +145,10 @@ class Lang:
     def n_(self, singular: str, plural: str, count: int, **values) -> str:
         return self.ngettext(singular, plural, count).format(count=count, **values)
 
-    def join(self, items) -> str:
-        """``a, b and c`` in this language (CLDR list patterns)."""
-        from babel.lists import format_list
-
-        items = [str(i) for i in items]
-        return format_list(items, locale=self.babel) if items else ""
+    @staticmethod
+    def join(items) -> str:
+        """A list as it runs in a sentence: ``a, b, c`` (the same in the four languages)."""
+        return ", ".join(str(i) for i in items)
 
     # numbers, money and dates live in negdocs.money and negdocs.dates; these are shortcuts
     def number(self, value) -> str:

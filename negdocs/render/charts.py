@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from negdocs.analyse.analysis import Analysis, numeric
+from negdocs.i18n import N_, Lang, lang as get_lang
 from negdocs.load.model import Deal, Issue
-from negdocs.money import format_value
+
 
 WIDTH, LEFT, RIGHT = 600, 20, 20
-MARKS = (("walk_away", "Walk-away"), ("floor", "Floor"), ("target", "Target"), ("open", "Open"),
-         ("their_walk_away", "Their walk-away (est.)"))
+MARKS = (("walk_away", N_("Walk-away")), ("floor", N_("Floor")), ("target", N_("Target")), ("open", N_("Open")),
+         ("their_walk_away", N_("Their walk-away (est.)")))
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,14 @@ class Chart:
     rows: int = 1
 
 
-def chart(deal: Deal, issue: Issue, analysis: Analysis) -> Chart | None:
-    """A chart for one numeric issue with at least two values; None otherwise."""
+def chart(deal: Deal, issue: Issue, analysis: Analysis, t: Lang | None = None) -> Chart | None:
+    """A chart for one numeric issue with at least two values, labelled in ``t``'s language; None otherwise."""
     if not numeric(issue):
         return None
-    points = [(label, getattr(issue, name), name != "their_walk_away") for name, label in MARKS
+    t = t or get_lang()
+    points = [(t.gettext(label), getattr(issue, name), name != "their_walk_away") for name, label in MARKS
               if getattr(issue, name) is not None]
-    points += [(f"MESO: {o.name}", o.terms[issue.id], True) for o in deal.meso
+    points += [(t._("MESO: {option}", option=o.name), o.terms[issue.id], True) for o in deal.meso
                if isinstance(o.terms.get(issue.id), (int, float))]
     if len(points) < 2:
         return None
@@ -53,16 +55,18 @@ def chart(deal: Deal, issue: Issue, analysis: Analysis) -> Chart | None:
     def x(value: float) -> float:
         return round(LEFT + (WIDTH - LEFT - RIGHT) * (value - low) / (high - low), 1)
 
-    marks = _place([Mark(label, format_value(v, issue.kind, deal.currency), x(v), ours) for label, v, ours in points])
+    marks = _place([Mark(label, t.value(v, issue.kind, deal.currency), x(v), ours) for label, v, ours in points])
     zone = analysis.zones.get(issue.id)
     band = (x(zone.low), x(zone.high)) if zone is not None and zone.exists else None
     words = "; ".join(f"{m.label} {m.text}" for m in marks)
     if zone is not None:
-        words += ("; zone of possible agreement " + format_value(zone.low, issue.kind, deal.currency) + " to "
-                  + format_value(zone.high, issue.kind, deal.currency)) if zone.exists else "; no zone of possible agreement"
+        words += "; " + (t._("zone of possible agreement {low} to {high}", low=t.value(zone.low, issue.kind, deal.currency),
+                               high=t.value(zone.high, issue.kind, deal.currency)) if zone.exists
+                         else t._("no zone of possible agreement"))
     rows = 1 + max(m.row for m in marks)
-    better = "higher" if issue.better == "higher" else "lower"
-    return Chart(issue, marks, band, f"{issue.name} ({better} is better for us): {words}", rows=rows)
+    description = (t._("{issue} (higher is better for us): {marks}", issue=issue.name, marks=words) if issue.better == "higher"
+                   else t._("{issue} (lower is better for us): {marks}", issue=issue.name, marks=words))
+    return Chart(issue, marks, band, description, rows=rows)
 
 
 def _place(marks: list[Mark]) -> tuple[Mark, ...]:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from negdocs.analyse.analysis import Analysis
 from negdocs.render.charts import chart
-from negdocs.dates import long_date
-from negdocs.money import format_value
 from negdocs.errors import Problem
+from negdocs.i18n import N_, Lang, lang as get_lang
 from negdocs.load.model import Deal
 from negdocs.project import Settings
 from negdocs.render.scripts import blanks, fill
@@ -20,11 +19,18 @@ from negdocs.analyse.strategy import Pack
 EDITIONS = ("internal", "proposal")
 
 
+CONTEXT_NAMES = {"sales": N_("sales"), "partnership": N_("partnership"), "procurement": N_("procurement"),
+                 "hiring": N_("hiring")}
+EVIDENCE_KINDS = {"benchmark": N_("benchmark"), "cost-driver": N_("cost driver"), "legal-standard": N_("legal standard"),
+                  "precedent": N_("precedent"), "capacity": N_("capacity"), "policy": N_("policy"), "other": N_("other")}
+
+
 def internal(deal: Deal, deal_id: str, pack: Pack, analysis: Analysis, findings: list[Problem],
-             script_lines: list[int], settings: Settings, source: str, provenance: dict) -> dict:
-    """Template context of the internal playbook."""
-    scripts = fill(deal, pack, script_lines)
-    charts = {i.id: c for i in deal.issues if (c := chart(deal, i, analysis)) is not None}
+             script_lines: list[int], settings: Settings, source: str, provenance: dict, t: Lang | None = None) -> dict:
+    """Template context of the internal playbook, in the language of ``t`` (and of ``pack``)."""
+    t = t or get_lang()
+    scripts = fill(deal, pack, script_lines, t)
+    charts = {i.id: c for i in deal.issues if (c := chart(deal, i, analysis, t)) is not None}
     culture = deal.counterparty.culture if deal.counterparty and deal.counterparty.culture else None
     return {
         "edition": "internal",
@@ -35,88 +41,114 @@ def internal(deal: Deal, deal_id: str, pack: Pack, analysis: Analysis, findings:
         "analysis": analysis,
         "findings": findings,
         "scripts": scripts,
-        "blank_scripts": blanks(pack, {s.use for s in deal.scripts if s.use}),
+        "blank_scripts": blanks(pack, {s.use for s in deal.scripts if s.use}, t),
         "culture": culture,
         "charts": charts,
-        "sections": sections(deal, pack),
-        "step_notes": step_notes(deal),
-        "pause_script": pack.pause_script.replace("{date}", long_date(deal.close_by) or "[date]"),
+        "sections": sections(deal, pack, t),
+        "step_notes": step_notes(deal, t),
+        "pause_script": pack.pause_script.replace("{date}", t.date(deal.close_by) or f"[{t._('date')}]"),
         "label": settings.confidentiality,
         "source": source,
         "provenance": provenance,
         "meta": {
             "title": deal.title,
             "author": deal.owner or "",
-            "subject": f"{deal.context} negotiation playbook",
+            "subject": t._("{context} negotiation playbook", context=t.gettext(CONTEXT_NAMES[deal.context])),
             "keywords": ", ".join(filter(None, [deal.context, pack.name, deal.counterparty.name if deal.counterparty else None])),
         },
     }
 
 
-def sections(deal: Deal, pack: Pack) -> list[tuple[str, str]]:
+def sections(deal: Deal, pack: Pack, t: Lang | None = None) -> list[tuple[str, str]]:
     """The internal playbook's sections in reading order: (anchor, title)."""
-    out = [("summary", "At a glance"), ("readiness", "Readiness"), ("preparation", "Preparation"),
-           ("steps", "The five steps for this deal"), ("context", f"{pack.contexts[deal.context].title} playbook"),
-           ("meso", "MESO grid"), ("concessions", "Concession log"), ("anchors", "Anchor worksheet"),
-           ("scripts", "Scripts"), ("moves", "Quick reference: moves"), ("pitfalls", "Pitfalls and safeguards"),
-           ("ethics", "Ethics and culture"), ("implementation", "Implementation and escalation"), ("review", "Review")]
+    t = t or get_lang()
+    out = [("summary", t._("At a glance")), ("readiness", t._("Readiness")), ("preparation", t._("Preparation")),
+           ("steps", t._("The five steps for this deal")),
+           ("context", t._("{context} playbook", context=pack.contexts[deal.context].title)),
+           ("meso", t._("MESO grid")), ("concessions", t._("Concession log")), ("anchors", t._("Anchor worksheet")),
+           ("scripts", t._("Scripts")), ("moves", t._("Quick reference: moves")),
+           ("pitfalls", t._("Pitfalls and safeguards")), ("ethics", t._("Ethics and culture")),
+           ("implementation", t._("Implementation and escalation")), ("review", t._("Review"))]
     if deal.notes:
-        out.append(("notes", "Notes"))
-    return out + [("checklist", "Checklist"), ("references", "References")]
+        out.append(("notes", t._("Notes")))
+    return out + [("checklist", t._("Checklist")), ("references", t._("References"))]
 
 
-def step_notes(deal: Deal) -> dict[str, list[str]]:
-    """What each of the five steps means for this deal, from its own data."""
+def step_notes(deal: Deal, t: Lang | None = None) -> dict[str, list[str]]:
+    """What each of the five steps means for this deal, from its own data, in ``t``'s language."""
+    t = t or get_lang()
     cur = deal.currency
     notes: dict[str, list[str]] = {key: [] for key in ("setup", "first-move", "midgame", "close", "implementation")}
     cp = deal.counterparty
     if cp and cp.name:
-        notes["setup"].append(f"Open with {cp.name} by agreeing the process and the issues on the table"
-                              + (f" ({', '.join(i.name for i in deal.issues)})." if deal.issues else "."))
+        if deal.issues:
+            notes["setup"].append(t._("Open with {counterparty} by agreeing the process and the issues on the table "
+                                      "({issues}).", counterparty=cp.name, issues=t.join(i.name for i in deal.issues)))
+        else:
+            notes["setup"].append(t._("Open with {counterparty} by agreeing the process and the issues on the table.",
+                                      counterparty=cp.name))
     if deal.batna and deal.batna.summary:
-        notes["setup"].append(f"Our alternative is real: {deal.batna.summary.rstrip('.')}.")
+        notes["setup"].append(t._("Our alternative is real: {batna}.", batna=deal.batna.summary.rstrip(".")))
     for person in deal.people:
         if person.veto:
-            notes["setup"].append(f"{person.name} ({person.role or 'no role given'}) can veto: address {', '.join(person.concerns) or 'their concerns'} early.")
+            notes["setup"].append(t._("{name} ({role}) can veto: address {concerns} early.", name=person.name,
+                                      role=person.role or t._("no role given"),
+                                      concerns=t.join(person.concerns) or t._("their concerns")))
     for issue in deal.issues:
         if issue.open is not None:
             basis = [e.summary.rstrip(".") for i in issue.basis if (e := deal.evidence_item(i)) is not None]
-            notes["first-move"].append(f"Open {issue.name} at {format_value(issue.open, issue.kind, cur)}"
-                                       + (f", citing: {'; '.join(basis)}." if basis else "."))
+            value = t.value(issue.open, issue.kind, cur)
+            notes["first-move"].append(t._("Open {issue} at {value}, citing: {basis}.", issue=issue.name, value=value,
+                                           basis="; ".join(basis)) if basis
+                                       else t._("Open {issue} at {value}.", issue=issue.name, value=value))
     if deal.meso:
-        notes["midgame"].append(f"Present the {len(deal.meso)} MESO options together: {', '.join(o.name for o in deal.meso)}.")
+        notes["midgame"].append(t.n_("Present the {count} MESO option together: {options}.",
+                                     "Present the {count} MESO options together: {options}.", len(deal.meso),
+                                     options=t.join(o.name for o in deal.meso)))
     for concession in deal.concessions:
         if concession.give:
-            notes["midgame"].append(f"If {concession.trigger or 'asked'}: give {concession.give}"
-                                    + (f", get {concession.get}." if concession.get else " (no get recorded yet)."))
+            trigger = concession.trigger or t._("asked")
+            notes["midgame"].append(t._("If {trigger}: give {give}, get {get}.", trigger=trigger, give=concession.give,
+                                        get=concession.get) if concession.get
+                                    else t._("If {trigger}: give {give} (no get recorded yet).", trigger=trigger,
+                                             give=concession.give))
     for deadline in deal.deadlines:
-        notes["midgame"].append(f"Deadline {long_date(deadline.date)}: {deadline.what}" + (f", because {deadline.why}." if deadline.why else "."))
+        date = t.date(deadline.date)
+        notes["midgame"].append(t._("Deadline {date}: {what}, because {why}.", date=date, what=deadline.what, why=deadline.why)
+                                if deadline.why else t._("Deadline {date}: {what}.", date=date, what=deadline.what))
     if deal.close_by:
-        notes["close"].append(f"Converge on one text and sign by {long_date(deal.close_by)}.")
+        notes["close"].append(t._("Converge on one text and sign by {date}.", date=t.date(deal.close_by)))
     tradeable = [i.name for i in deal.issues if i.tradeable]
     if tradeable:
-        notes["close"].append(f"Tradeable to close the last gap: {', '.join(tradeable)}.")
+        notes["close"].append(t._("Tradeable to close the last gap: {issues}.", issues=t.join(tradeable)))
     for task in deal.implementation:
-        notes["implementation"].append(f"{task.task}" + (f" ({task.owner}" + (f", due {long_date(task.due)}" if task.due else "") + ")" if task.owner else "")
-                                       + (f"; measured by {task.metric}." if task.metric else "."))
+        who = ""
+        if task.owner and task.due:
+            who = t._(" ({owner}, due {date})", owner=task.owner, date=t.date(task.due))
+        elif task.owner:
+            who = f" ({task.owner})"
+        notes["implementation"].append(t._("{task}{owner}; measured by {metric}.", task=task.task, owner=who, metric=task.metric)
+                                       if task.metric else f"{task.task}{who}.")
     for step in deal.escalation:
-        notes["implementation"].append(f"Escalation: {step.step}" + (f" by {long_date(step.by)}" if step.by else "") + ".")
+        notes["implementation"].append(t._("Escalation: {step} by {date}.", step=step.step, date=t.date(step.by)) if step.by
+                                       else t._("Escalation: {step}.", step=step.step))
     return notes
 
 
-def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
+def proposal(deal: Deal, deal_id: str, settings: Settings, t: Lang | None = None) -> dict:
     """Template context of the counterparty edition, built from shared fields only.
 
     This is an allow-list: each value below is copied from a field FORMAT.md marks shared.
     Nothing else of the deal reaches the proposal templates, so a template cannot leak an
     internal value by mistake.
     """
+    t = t or get_lang()
     cur = deal.currency
     issues = [(i.id, i.name, i.kind) for i in deal.issues]
-    rows = [(name, kind, [format_value(o.terms[iid], kind, cur) if iid in o.terms else "" for o in deal.meso])
+    rows = [(name, kind, [t.value(o.terms[iid], kind, cur) if iid in o.terms else "" for o in deal.meso])
             for iid, name, kind in issues if any(iid in o.terms for o in deal.meso)]
     options = {"names": [o.name for o in deal.meso], "notes": [o.note or "" for o in deal.meso], "rows": rows} if deal.meso else None
-    openings = [(i.name, format_value(i.open, i.kind, cur)) for i in deal.issues if i.open is not None]
+    openings = [(i.name, t.value(i.open, i.kind, cur)) for i in deal.issues if i.open is not None]
     counterparty = deal.counterparty.name if deal.counterparty and deal.counterparty.name else None
     return {
         "edition": "proposal",
@@ -129,15 +161,16 @@ def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
         "intro": deal.proposal.intro if deal.proposal else None,
         "options": options,
         "openings": [] if options else openings,
-        "standards": [{"id": e.id, "kind": e.kind.replace("-", " "), "summary": e.summary, "source": e.source}
+        "standards": [{"id": e.id, "kind": t.gettext(EVIDENCE_KINDS[e.kind]), "summary": e.summary, "source": e.source}
                       for e in deal.evidence if e.shareable],
         "deadlines": [{"date": d.date, "what": d.what, "why": d.why} for d in deal.deadlines],
         "implementation": [{"task": t.task, "owner": t.owner, "due": t.due, "metric": t.metric} for t in deal.implementation],
         "escalation": [{"step": e.step, "by": e.by} for e in deal.escalation if not e.private],
         "meta": {
-            "title": f"{deal.title}: proposal" + (f" for {counterparty}" if counterparty else ""),
+            "title": t._("{title}: proposal for {counterparty}", title=deal.title, counterparty=counterparty) if counterparty
+            else t._("{title}: proposal", title=deal.title),
             "author": deal.owner or "",
-            "subject": f"{deal.context} proposal",
+            "subject": t._("{context} proposal", context=t.gettext(CONTEXT_NAMES[deal.context])),
             "keywords": ", ".join(filter(None, [deal.context, counterparty])),
         },
     }

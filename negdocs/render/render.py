@@ -1,7 +1,9 @@
 """The Jinja environment: project ``templates/`` first, then the built-in ones.
 
 Autoescape is on for every template and undefined names are errors, so a typo in a
-template fails the build at its line instead of printing nothing.
+template fails the build at its line instead of printing nothing. Templates are translated
+with Jinja's i18n extension (``{{ _("...") }}``, ``{% trans %}``), from the same gettext
+catalogs as the Python code; each page is rendered in the language it is given.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from pathlib import Path
 import jinja2
 
 from negdocs.render import markdown
-from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem, display_path
+from negdocs.i18n import Lang, lang as get_lang
 from negdocs.money import format_number, format_value
 
 
@@ -37,6 +39,7 @@ class Renderer:
         self.root = root
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
+            extensions=["jinja2.ext.i18n"],
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -45,12 +48,25 @@ class Renderer:
             auto_reload=False,
         )
         self.env.globals.update(globals or {})
+        self.lang: Lang = get_lang()
         self.env.filters.update(
-            md=markdown.render, md_inline=markdown.render_inline, date=long_date, number=format_number,
-            value=format_value, slug=_slug,
+            md=markdown.render, md_inline=markdown.render_inline, slug=_slug,
+            date=lambda value: self.lang.date(value),
+            number=lambda value: format_number(value, self.lang.code),
+            value=lambda value, kind, currency="USD": format_value(value, kind, currency, self.lang.code),
         )
+        self._use(self.lang)
 
-    def render(self, name: str, **context) -> str:
+    def _use(self, lang: Lang) -> None:
+        """Render in ``lang`` from now on: its catalog for ``_()``, its formats for the filters."""
+        self.lang = lang
+        self.env.install_gettext_translations(lang.translations, newstyle=True)
+        self.env.globals["lang"] = lang
+
+    def render(self, name: str, lang: Lang | None = None, **context) -> str:
+        """Render template ``name`` in ``lang`` (default: English)."""
+        if (lang or get_lang()) is not self.lang:
+            self._use(lang or get_lang())
         try:
             return self.env.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as exc:
