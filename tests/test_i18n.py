@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
+import re
+from pathlib import Path
 
 import pytest
 
 from negdocs.dates import long_date
-from negdocs.i18n import guess
+from negdocs.i18n import SUPPORTED, catalog_path, guess
 from negdocs.money import format_number, format_value
 
 from conftest import MINIMAL
@@ -87,3 +91,138 @@ def test_formatting_ignores_the_machine_locale(monkeypatch):
     assert format_value(120000, "money", "USD") == "120,000 USD"
     assert format_number(1234567.891) == "1,234,567.89"
     assert long_date(dt.date(2027, 1, 29)) == "29 January 2027"
+
+
+# -- catalogs ------------------------------------------------------------------------------------
+REPO = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)s")
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    """The messages `make i18n` extracts from the code and the templates, as a catalog."""
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po
+
+    pot = tmp_path_factory.mktemp("pot") / "negdocs.pot"
+    old = Path.cwd()
+    os.chdir(REPO)
+    try:
+        CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "n_:1,2", "--no-location",
+                                    "-o", str(pot), "negdocs", "templates"])
+    finally:
+        os.chdir(old)
+    with pot.open("rb") as handle:
+        return read_po(handle)
+
+
+def _catalog(locale):
+    from babel.messages.pofile import read_po
+
+    with catalog_path(locale, "po").open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED[1:])
+def test_catalog_is_complete_and_current(extracted, locale):
+    """Run `make i18n` and translate what it reports when this fails."""
+    catalog = _catalog(locale)
+    wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in extracted if m.id}
+    have = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+    assert not wanted - set(have), f"messages missing from the {locale} catalog (run make i18n)"
+    assert not set(have) - wanted, f"obsolete messages in the {locale} catalog (run make i18n)"
+    assert not catalog.obsolete, f"obsolete (#~) entries in the {locale} catalog"
+    fuzzy = [key for key, m in have.items() if m.fuzzy]
+    untranslated = [key for key, m in have.items() if not (m.string if isinstance(m.string, str) else all(m.string))]
+    assert not fuzzy, f"fuzzy entries in the {locale} catalog: {fuzzy[:5]}"
+    assert not untranslated, f"untranslated entries in the {locale} catalog: {untranslated[:5]}"
+    assert not catalog.fuzzy, f"the {locale} catalog's header is marked fuzzy (pybabel compile would skip it)"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED[1:])
+def test_translations_keep_every_placeholder(locale):
+    for message in _catalog(locale):
+        if not message.id:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        expected = {p for p in PLACEHOLDER.findall(ids[-1]) if p != "{count}"}
+        for string in strings:
+            found = set(PLACEHOLDER.findall(string)) - {"{count}"}
+            assert found == expected, f"{locale}: {ids[0]!r} -> {string!r}"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED[1:])
+def test_compiled_catalog_matches_its_po(locale):
+    """The .mo files are committed (a fresh clone and the wheel need no compile step): keep them current."""
+    from babel.messages.mofile import write_mo
+
+    out = io.BytesIO()
+    write_mo(out, _catalog(locale))
+    assert catalog_path(locale).read_bytes() == out.getvalue(), "run make i18n to compile the catalogs"
+
+
+# -- strategy packs ------------------------------------------------------------------------------
+GLOSSARY = {"de": ("Glossar", "BATNA"), "fr": ("Glossaire", "MESORE"), "es": ("Glosario", "MAAN")}
+
+
+@pytest.mark.parametrize("pack_id", ["power-based", "principled"])
+@pytest.mark.parametrize("locale", SUPPORTED[1:])
+def test_shipped_packs_exist_in_every_language_with_the_same_structure(pack_id, locale):
+    from negdocs.analyse.strategy import BUILTIN_DIR, load_packs, shape_differences
+
+    packs = load_packs()
+    translated, english = packs.translated[(pack_id, locale)], packs[pack_id]
+    assert shape_differences(translated, english) == []
+    for name, template in english.scripts.items():  # the same slots, each once
+        assert sorted(re.findall(r"\{[a-z_]+\}", translated.scripts[name].text)) == \
+            sorted(re.findall(r"\{[a-z_]+\}", template.text)), name
+    assert re.findall(r"\{[a-z_]+\}", translated.pause_script) == re.findall(r"\{[a-z_]+\}", english.pause_script)
+    assert translated.name != english.name and translated.definition != english.definition
+    header = (BUILTIN_DIR / f"{pack_id}.{locale}.yaml").read_text(encoding="utf-8").split("\nid:")[0]
+    word, term = GLOSSARY[locale]
+    assert word in header and term in header, "the header names the glossary it followed"
+
+
+def test_a_translation_must_keep_the_english_structure(make_project):
+    from negdocs.analyse.strategy import BUILTIN_DIR
+
+    text = (BUILTIN_DIR / "principled.de.yaml").read_text(encoding="utf-8")
+    broken = text.replace("    when: setup\n", "    when: close\n", 1).replace("rules: [price-only]", "rules: [timing]", 1)
+    project = make_project({"playbooks/a.yaml": MINIMAL, "strategies/principled.de.yaml": broken,
+                            "strategies/principled.yaml": (BUILTIN_DIR / "principled.yaml").read_text(encoding="utf-8")})
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert "strategies/principled.de.yaml:" in result.output and "moves[0].when: 'close' must stay 'setup'" in result.output
+    assert "rules: ['timing'] must stay ['price-only']" in result.output
+
+
+def test_a_translation_needs_its_english_pack_and_a_supported_language(make_project):
+    from negdocs.analyse.strategy import BUILTIN_DIR
+
+    text = (BUILTIN_DIR / "principled.de.yaml").read_text(encoding="utf-8")
+    project = make_project({"playbooks/a.yaml": MINIMAL, "strategies/acme.de.yaml": text.replace("id: principled", "id: acme"),
+                            "strategies/principled.it.yaml": text})
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert "strategies/acme.de.yaml:1: error strategy: translates 'acme', but there is no acme.yaml" in result.output
+    assert "strategies/principled.it.yaml:1: error strategy: the file name's language 'it' is not one of de, fr, es" \
+        in result.output
+
+
+def test_a_project_pack_without_a_translation_falls_back_to_english_with_a_warning(make_project):
+    from negdocs.analyse.strategy import BUILTIN_DIR
+
+    english = (BUILTIN_DIR / "principled.yaml").read_text(encoding="utf-8")
+    project = make_project({"strategies/principled.yaml": english.replace("name: Principled negotiation",
+                                                                          "name: ACME principled"),
+                            "playbooks/a.yaml": MINIMAL + "strategy: principled\nlocale: fr\n",
+                            "playbooks/b.yaml": MINIMAL.replace("Guide", "Other") + "strategy: principled\nlocale: fr\n"})
+    result = project.run("build", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    warning = ("strategies/principled.yaml:1: warning locale: strategy 'principled' has no French translation "
+               "(strategies/principled.fr.yaml); deals in 'fr' show its English text with a note")
+    assert result.output.count(warning) == 1, result.output  # once per pack and language, not per deal
+    page = (project.root / "build" / "a.html").read_text(encoding="utf-8")
+    assert "ACME principled" in page  # the project's own pack, not the shipped French one
+    assert 'lang="fr"' in page

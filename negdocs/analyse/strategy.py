@@ -318,7 +318,7 @@ def load_packs(project_dir: Path | None = None) -> Packs:
         if locale is None:
             english[pack.id] = (pack, shown, not builtin)
             if not builtin:  # the shipped translations translate another text
-                translations = {k: v for k, v in translations.items() if k[0] != pack.id or not v[2]}
+                translations = {k: v for k, v in translations.items() if k[0] != pack.id or v[2]}
         else:
             translations[(pack.id, locale)] = (pack, shown, not builtin, source)
     packs = Packs()

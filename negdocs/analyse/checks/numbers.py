@@ -39,7 +39,7 @@ def meso_unbalanced(deal, analysis):
     if spread is not None and spread > 10:
         values = ", ".join(f"{m.name} {m.value:.0f}" for m in analysis.meso if m.value is not None)
         yield ("meso",), current()._("options are worth {values} to us ({spread} points apart, limit 10); make them "
-                                     "equivalent", values=values, spread=f"{spread:.0f}")
+                                     "equivalent", values=values, spread="%.0f" % spread)
 
 
 @rule("walk-away-below-batna", "the money issues' walk-aways together are worse for us than `batna.value`")
