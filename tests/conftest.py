@@ -70,3 +70,21 @@ def make_project(tmp_path):
 @pytest.fixture(autouse=True)
 def _deterministic(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")  # 2027-01-01
+
+
+def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):
+    """Run ``python -m negdocs ARGS`` (or ``python -c`` code, when ``args[0] == "-c"``) in a child
+    process whose address space and CPU time are capped with setrlimit: a test of resource use
+    that does not depend on the machine's speed or load. Exceeding the CPU limit kills the
+    child (SIGXCPU); exceeding the memory limit makes it raise MemoryError."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
+
+    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "negdocs", *args]
+    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})

@@ -78,9 +78,14 @@ def test_settings_change_and_force_rebuild_all(project):
     assert run(project).rebuilt == []
 
 
-def test_damaged_manifest_means_a_full_rebuild(project):
+def test_damaged_manifest_is_refused_and_a_fresh_folder_rebuilds_all(project):
+    from negdocs.errors import NegdocsError
+
     run(project)
     (project / "build/.negdocs-build.json").write_text("{not json")
+    with pytest.raises(NegdocsError, match="not a manifest written by negdocs"):
+        run(project)
+    shutil.rmtree(project / "build")
     assert len(run(project).rebuilt) == 5
 
 
