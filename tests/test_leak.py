@@ -21,11 +21,25 @@ from pypdf.generic import IndirectObject, StreamObject
 from negdocs.build import build
 
 
+LOCALES = ("en", "de", "fr", "es")
+GROUPS = (",", ".", " ", "\u202f", "\u00a0", "'")  # English, German/Spanish, French (narrow no-break space)...
+
+
 def spellings(n: int) -> set[str]:
-    """How a number may be written in a document."""
+    """How a number may be written in a document, in any of the four languages: 120000,
+    120,000, 120.000,00 $, 120 000 $US (narrow no-break space), US$120,000, 120k..."""
     grouped = f"{n:,}"
-    return {str(n), grouped, grouped.replace(",", "."), grouped.replace(",", " "), grouped.replace(",", "\u202f"),
-            f"{round(n / 1000)}k", f"${grouped}", f"{n / 1000:g}k"}
+    found = {str(n), f"{round(n / 1000)}k", f"{n / 1000:g}k", f"{round(n / 1000)}\u00a0k", f"{round(n / 1000)} k"}
+    for group in GROUPS:
+        found |= {grouped.replace(",", group), f"${grouped.replace(',', group)}", f"US${grouped.replace(',', group)}"}
+    return found
+
+
+# The proposal's money in each language's spelling (CLDR, as Babel bundles it): an oracle
+# written out by hand, not computed by the code under test.
+OPEN_SPELLING = {"en": lambda n: f"{n:,} USD", "de": lambda n: f"{n:,}".replace(",", ".") + "\u00a0$",
+                 "fr": lambda n: f"{n:,}".replace(",", "\u202f") + "\u00a0$US",
+                 "es": lambda n: f"{n:,}".replace(",", ".") + "\u00a0US$"}
 
 
 @st.composite
@@ -72,7 +86,9 @@ def marked_deals(draw):
         "format": "negdocs/v1", "title": public(), "context": draw(st.sampled_from(["sales", "partnership", "procurement", "hiring"])),
         "strategy": draw(st.sampled_from(["power-based", "principled"])), "status": "active", "owner": public(),
         "currency": "USD", "close_by": "2027-03-31", "stakes": "high", "summary": secret(),
-        "counterparty": {"name": public(), "relationship": "one-off", "culture": "direct", "their_batna": secret()},
+        "locale": draw(st.sampled_from(LOCALES)),  # our team's language: never the proposal's
+        "counterparty": {"name": public(), "relationship": "one-off", "culture": "direct", "their_batna": secret(),
+                         "locale": draw(st.sampled_from(LOCALES))},
         "batna": {"summary": secret(), "value": secret_number(), "time": secret(), "risk": "low",
                   "evidence": ["secret-ev"], "strengthen": [secret()]},
         "issues": issues,
@@ -149,9 +165,18 @@ def test_proposal_html_never_leaks(tmp_path_factory, case):
     _assert_no_leak(html, internal, numbers, "")
     missing = sorted(marker for marker in shared if marker not in html)
     assert missing == [], f"shared markers missing from the proposal: {missing}"
+    locale = deal["counterparty"]["locale"]
+    assert f'<html lang="{locale}">' in html
     for issue in deal["issues"]:
         if issue["kind"] == "money":
-            assert f"{issue['open']:,} USD" in html
+            assert OPEN_SPELLING[locale](issue["open"]) in html
+
+
+@pytest.mark.parametrize("locale, spelled", [("de", "120.000,00\u00a0$"), ("fr", "120\u202f000\u00a0$US"),
+                                             ("es", "120.000\u00a0US$"), ("en", "US$120,000"), ("en", "120k")])
+def test_every_languages_spelling_of_a_number_is_caught(locale, spelled):
+    with pytest.raises(AssertionError, match="leaked"):
+        _assert_no_leak(f"<p>Total: {spelled}</p>", set(), {120000}, "")
 
 
 @pytest.mark.pdf
