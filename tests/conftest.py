@@ -15,6 +15,12 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "playbooks"
 
 MINIMAL = "format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
+EPOCH = "1798675200"  # 2026-12-31 00:00 UTC: the build date every test sees (SOURCE_DATE_EPOCH)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative path, with its bytes: compare whole outputs."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def pytest_addoption(parser):
@@ -67,9 +73,13 @@ def make_project(tmp_path):
     return make
 
 
-@pytest.fixture(autouse=True)
-def _deterministic(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")  # 2027-01-01
+@pytest.fixture(autouse=True, scope="session")
+def _deterministic():
+    """SOURCE_DATE_EPOCH for the whole session, module-scoped fixtures included; a test may
+    still change it with monkeypatch (restored after that test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        yield
 
 
 def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):

@@ -15,14 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL
+from conftest import MINIMAL, tree
 from negdocs.output import writer
 
 MARKER = writer.MARKER
-
-
-def _tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _siblings(project, name="build"):
@@ -60,7 +56,7 @@ MALFORMED = {
 @pytest.mark.parametrize("command", ["build", "index"])
 def test_an_unverifiable_manifest_is_refused_and_nothing_is_written(make_project, manifest, command):
     project = make_project({"playbooks/guide.yaml": MINIMAL, "docs/keep.md": "mine", f"docs/{MARKER}": manifest})
-    before = _tree(project.root / "docs")
+    before = tree(project.root / "docs")
     if command == "build":
         result = project.run("build", "--no-pdf", "--out", "docs")
     else:  # docs/ is a shard to merge
@@ -70,7 +66,7 @@ def test_an_unverifiable_manifest_is_refused_and_nothing_is_written(make_project
     action = "replace" if command == "build" else "merge"
     assert line.startswith(f"docs: error usage: refusing to {action} docs/: "), line
     assert "Traceback" not in result.output
-    assert _tree(project.root / "docs") == before
+    assert tree(project.root / "docs") == before
     assert sorted(p.name for p in project.root.iterdir()) == ["docs", "playbooks"]  # no site/, no staging
 
 
@@ -161,7 +157,7 @@ def test_a_verified_manifest_with_malformed_deal_records_rebuilds_or_is_refused_
 def test_a_failed_build_leaves_no_staging_folder_and_the_old_site(make_project):
     project = make_project({"playbooks/g.yaml": MINIMAL})
     assert project.run("build", "--no-pdf").exit_code == 0
-    before = _tree(project.root / "build")
+    before = tree(project.root / "build")
     project.write("playbooks/g.yaml", MINIMAL.replace("context: sales", "context: sale"))
     assert project.run("build", "--no-pdf").exit_code == 1  # fails after staging began
     assert _siblings(project) == []
@@ -169,18 +165,18 @@ def test_a_failed_build_leaves_no_staging_folder_and_the_old_site(make_project):
     project.write("templates/index.html", "{{ 1 / 0 }}")  # fails while writing the index, late in the build
     assert project.run("build", "--no-pdf").exit_code == 1
     assert _siblings(project) == []
-    assert _tree(project.root / "build") == before
+    assert tree(project.root / "build") == before
 
 
 def test_killed_swap_is_recovered_before_anything_else(make_project):
     project = make_project({"playbooks/g.yaml": MINIMAL})
     assert project.run("build", "--no-pdf").exit_code == 0
-    before = _tree(project.root / "build")
+    before = tree(project.root / "build")
     # a build killed between the two renames of the swap: build/ is gone, its old copy remains
     os.rename(project.root / "build", project.root / ".build.old-999999")
     project.write("playbooks/g.yaml", MINIMAL.replace("context: sales", "context: sale"))
     assert project.run("build", "--no-pdf").exit_code == 1  # this build fails, but recovered first
-    assert _tree(project.root / "build") == before
+    assert tree(project.root / "build") == before
     assert _siblings(project) == []
 
 
@@ -207,13 +203,13 @@ def test_a_stale_old_copy_is_removed_when_the_output_exists(make_project):
 def test_killed_build_leaves_previous_output(make_project, delay):
     project = make_project({f"playbooks/guide-{n}.yaml": MINIMAL.replace("Guide", f"Guide {n}") for n in range(6)})
     assert project.run("build", "--no-pdf").exit_code == 0
-    before = _tree(project.root / "build")
+    before = tree(project.root / "build")
     proc = subprocess.Popen([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert _tree(project.root / "build") == before
+    assert tree(project.root / "build") == before
     # The next build cleans up what the killed one left behind and succeeds.
     assert project.run("build", "--no-pdf").exit_code == 0
     assert _siblings(project) == []

@@ -7,18 +7,13 @@ import shutil
 import pytest
 
 from negdocs.build import build
-from conftest import EXAMPLES
+from conftest import EXAMPLES, tree
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(tmp_path):
     shutil.copytree(EXAMPLES, tmp_path / "playbooks")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")
     return tmp_path
-
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run(root, **kw):

@@ -52,8 +52,8 @@ def test_github_escapes_newlines_and_percent():
 
 
 def test_sarif_validates_against_the_sarif_2_1_0_schema(project):
-    if not SARIF_SCHEMA.exists():
-        pytest.fail(f"{SARIF_SCHEMA} is missing: run `make test` (it fetches the schema with npm)")
+    if not SARIF_SCHEMA.exists():  # `make test` fetches it (and fails loudly when it cannot); `make test-fast` does not
+        pytest.skip(f"the SARIF 2.1.0 schema is not fetched ({SARIF_SCHEMA.relative_to(REPO)}): `make test` fetches it with npm")
     result = project.run("check", "--format", "sarif")
     assert result.exit_code == 1
     log = json.loads(result.stdout)
@@ -131,13 +131,15 @@ def test_check_output_of_a_hostile_deal_and_file_name_keeps_one_line_per_problem
     project = make_project({"playbooks/acme.yaml": yaml.safe_dump(deal, sort_keys=False),
                             "playbooks/evil\n::warning::forged.yaml": "format: negdocs/v1\ntitle: E\ncontext: sale\n"})
     problems = json.loads(project.run("check", "--format", "json").stdout)
-    assert any(FORGED in p["message"] for p in problems) and any("\n" in p["file"] for p in problems)
+    assert any(FORGED in p["message"] for p in problems)
+    # a file name's control characters are made visible where the path is displayed (errors.py)
+    assert any(p["file"] == r"playbooks/evil\x0a::warning::forged.yaml" for p in problems), problems
     for fmt in ("text", "github"):
         lines = project.run("check", "--format", fmt).stdout.splitlines()
         assert len(lines) == len(problems) and all(line.isprintable() for line in lines), lines
         assert sum(line.startswith("::") for line in lines) == (len(problems) if fmt == "github" else 0)
     text = project.run("check").stdout
-    assert r"'playbooks/evil\n::warning::forged.yaml':3: error schema: context: 'sale'" in text
+    assert r"playbooks/evil\x0a::warning::forged.yaml:3: error schema: context: 'sale'" in text
     assert r"x\n::error file=playbooks/acme.yaml,line=1::approved by legal" in text
     errors = project.run("build", "--no-pdf").stderr.splitlines()
     assert not any(line.lstrip().startswith("::") for line in errors) and all(line.isprintable() for line in errors)
