@@ -414,7 +414,7 @@ def _page_context(edition: str, loaded: Loaded, packs, project: Project, git: di
     t = page_lang(edition, loaded.deal, project)
     if edition == "proposal":
         return {**editions.proposal(loaded.deal, loaded.id, project.settings, t), "site": project.settings,
-                "logo": project.logo}
+                "logo": project.logo, "site_title": editions.site_texts(project.settings, t)["site_title"]}
     pack, fallback = packs.pack(loaded.deal.strategy, t.code)
     lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
     analysis, findings = loaded.analysis, loaded.findings
@@ -425,10 +425,14 @@ def _page_context(edition: str, loaded: Loaded, packs, project: Project, git: di
                                 project.settings, loaded.source.display, _provenance(loaded, git, t.code), t)
     recommended = packs.pack("principled", t.code)[0] if "principled" in packs else None
     return {**context, "site": project.settings, "logo": project.logo, "packs": packs, "recommended": recommended,
-            "pack_fallback": t.name if fallback else None}
+            "pack_fallback": fallback,
+            "site_title": editions.site_texts(project.settings, t)["site_title"]}
 
 
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
+    from negdocs.i18n import lang
+
     groups = {c: [e for e in entries if e["context"] == c] for c in CONTEXTS}
     return {"edition": edition, "groups": {c: es for c, es in groups.items() if es}, "site": project.settings,
-            "logo": project.logo, "label": project.settings.confidentiality, "built": build_date(project.locale)}
+            "logo": project.logo, "built": build_date(project.locale),
+            **editions.site_texts(project.settings, lang(project.locale))}

@@ -54,7 +54,10 @@
       li.appendChild(a);
       list.appendChild(li);
     });
-    status.textContent = hits.length + (hits.length === 1 ? " result" : " results");
+    // "1 result" / "3 results" in the page's language (the form carries both forms).
+    var one = form.getAttribute("data-result") || "# result";
+    var many = form.getAttribute("data-results") || "# results";
+    status.textContent = (hits.length === 1 ? one : many).replace("#", hits.length);
   }
   input.addEventListener("focus", function () { load(function () {}); });
   input.addEventListener("input", function () { load(show); });

@@ -10,7 +10,8 @@ from __future__ import annotations
 from negdocs.analyse.analysis import Analysis
 from negdocs.render.charts import chart
 from negdocs.errors import Problem
-from negdocs.i18n import N_, Lang, lang as get_lang
+from negdocs.i18n import Lang, lang as get_lang
+from negdocs.render.terms import TERMS
 from negdocs.load.model import Deal
 from negdocs.project import Settings
 from negdocs.render.scripts import blanks, fill
@@ -19,10 +20,8 @@ from negdocs.analyse.strategy import Pack
 EDITIONS = ("internal", "proposal")
 
 
-CONTEXT_NAMES = {"sales": N_("sales"), "partnership": N_("partnership"), "procurement": N_("procurement"),
-                 "hiring": N_("hiring")}
-EVIDENCE_KINDS = {"benchmark": N_("benchmark"), "cost-driver": N_("cost driver"), "legal-standard": N_("legal standard"),
-                  "precedent": N_("precedent"), "capacity": N_("capacity"), "policy": N_("policy"), "other": N_("other")}
+CONTEXT_NAMES = TERMS["context"]
+EVIDENCE_KINDS = TERMS["evidence"]
 
 
 def internal(deal: Deal, deal_id: str, pack: Pack, analysis: Analysis, findings: list[Problem],
@@ -47,7 +46,7 @@ def internal(deal: Deal, deal_id: str, pack: Pack, analysis: Analysis, findings:
         "sections": sections(deal, pack, t),
         "step_notes": step_notes(deal, t),
         "pause_script": pack.pause_script.replace("{date}", t.date(deal.close_by) or f"[{t._('date')}]"),
-        "label": settings.confidentiality,
+        "label": site_texts(settings, t)["label"],
         "source": source,
         "provenance": provenance,
         "meta": {
@@ -57,6 +56,14 @@ def internal(deal: Deal, deal_id: str, pack: Pack, analysis: Analysis, findings:
             "keywords": ", ".join(filter(None, [deal.context, pack.name, deal.counterparty.name if deal.counterparty else None])),
         },
     }
+
+
+def site_texts(settings: Settings, t: Lang) -> dict[str, str]:
+    """The site title and the confidentiality label: the project's own words when negdocs.yaml
+    sets them, else negdocs' defaults in the page's language."""
+    given = settings.model_fields_set
+    return {"site_title": settings.site_title if "site_title" in given else t._("Negotiation playbooks"),
+            "label": settings.confidentiality if "confidentiality" in given else t._("Confidential: internal use only")}
 
 
 def sections(deal: Deal, pack: Pack, t: Lang | None = None) -> list[tuple[str, str]]:

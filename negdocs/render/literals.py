@@ -23,9 +23,14 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _ENTITY = re.compile(r"&[a-zA-Z]+;|&#\d+;")
 
 
+# Names that read the same in every language (the tool, a hash algorithm).
+SAME_IN_EVERY_LANGUAGE = {"negdocs", "sha256"}
+
+
 def _words(text: str) -> str | None:
     text = _ENTITY.sub(" ", text).strip()
-    return " ".join(text.split()) if _WORD.search(text) else None
+    words = {token for token in re.findall(r"\w+", text) if _WORD.search(token)}
+    return " ".join(text.split()) if words - SAME_IN_EVERY_LANGUAGE else None
 
 
 def literals(source: str, name: str = "template") -> list[tuple[int, str]]:

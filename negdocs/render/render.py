@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from negdocs.render import markdown
 from negdocs.errors import NegdocsError, Problem, display_path
@@ -50,6 +51,7 @@ class Renderer:
             auto_reload=False,
         )
         self.env.globals.update(globals or {})
+        self.env.globals["markup"] = Markup  # markup("<code>x</code>") for a translated message's placeholder
         self.lang: Lang = get_lang()
         self.env.filters.update(
             md=markdown.render, md_inline=markdown.render_inline, slug=_slug,
@@ -61,9 +63,12 @@ class Renderer:
 
     def _use(self, lang: Lang) -> None:
         """Render in ``lang`` from now on: its catalog for ``_()``, its formats for the filters."""
+        from negdocs.render.terms import term
+
         self.lang = lang
         self.env.install_gettext_translations(lang.translations, newstyle=True)
-        self.env.globals["lang"] = lang
+        self.env.globals.update(lang=lang, term=lambda group, value: term(lang, group, value),
+                                page_of_css=lambda: page_of_css(lang))
 
     def render(self, name: str, /, origin: tuple[str, int] | None = None, lang: Lang | None = None, **context) -> str:
         """The page ``name`` rendered in ``lang`` (default: English) with ``context``. Rendering
@@ -119,6 +124,20 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         if present and escapes(path, self.root):
             raise NegdocsError(Problem(display_path(path, self.root), 1, OUTSIDE, "template"))
         return super().get_source(environment, template)
+
+
+def page_of_css(lang: Lang) -> Markup:
+    """CSS ``content`` for "Page X of Y" in ``lang``: its words as CSS strings around the counters."""
+    import re
+
+    parts = re.split(r"(%\((?:page|pages)\)s)", lang.gettext("Page %(page)s of %(pages)s"))
+    out = []
+    for part in parts:
+        if part in ("%(page)s", "%(pages)s"):
+            out.append(f"counter({part[2:-2]})")
+        elif part:
+            out.append('"' + part.replace("\\", "\\5c ").replace('"', "\\22 ").replace("<", "\\3c ") + '"')
+    return Markup(" ".join(out))
 
 
 def _template_frame(tb, name: str) -> tuple[str | None, int]:
