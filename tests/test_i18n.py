@@ -226,3 +226,143 @@ def test_a_project_pack_without_a_translation_falls_back_to_english_with_a_warni
     page = (project.root / "build" / "a.html").read_text(encoding="utf-8")
     assert "ACME principled" in page  # the project's own pack, not the shipped French one
     assert 'lang="fr"' in page
+    assert "Ce pack de stratégie n'est pas encore traduit en français" in page  # the visible note
+    other = (project.root / "build" / "b.html").read_text(encoding="utf-8")
+    assert "n'est pas encore traduit" in other
+    project.write("playbooks/a.yaml", MINIMAL + "locale: fr\n")  # the shipped pack has its translation: no note
+    project.write("playbooks/b.yaml", MINIMAL.replace("Guide", "Other") + "locale: fr\n")
+    result = project.run("build", "--no-pdf")
+    assert "warning locale" not in result.output
+    assert "n'est pas encore traduit" not in (project.root / "build" / "a.html").read_text(encoding="utf-8")
+
+
+# -- face-threat in every language ---------------------------------------------------------------
+@pytest.mark.parametrize("line, phrase", [
+    ("Das ist unser letztes Angebot.", "letztes angebot"), ("Friss oder stirb!", "friss oder stirb"),
+    ("C’est à prendre ou à laisser.", "à prendre ou à laisser"), ("Dernière offre : 120 000.", "dernière offre"),
+    ("Es nuestra última oferta.", "última oferta"), ("O lo toma o lo deja.", "lo toma o lo deja"),
+    ("This is our FINAL OFFER.", "final offer"), ("Ceci est non négociable", "non négociable"),
+])
+def test_face_threat_knows_every_language(make_project, line, phrase):
+    project = make_project({"playbooks/a.yaml": MINIMAL + f"locale: de\nscripts:\n  - say: {line!r}\n"})
+    result = project.run("check")
+    assert f"playbooks/a.yaml:6: warning face-threat: scripts[0].say: {phrase!r} threatens face; state the " \
+           "constraint and its reason instead" in result.output  # the command line stays English
+
+
+@pytest.mark.parametrize("line", ["Como si no hubiera prisa, revisemos el calendario.", "Sonst alles klar?",
+                                  "Sinon, nous pouvons décaler la réunion.", "Die letzte Chancengleichheitsrunde"])
+def test_face_threat_ignores_harmless_lines(make_project, line):
+    project = make_project({"playbooks/a.yaml": MINIMAL + f"scripts:\n  - say: {line!r}\n"})
+    assert "face-threat" not in project.run("check").output
+
+
+def test_findings_in_a_playbook_are_in_its_language(make_project):
+    project = make_project({"playbooks/a.yaml": MINIMAL + "locale: de\nscripts:\n  - say: Das ist unser letztes Angebot.\n"})
+    result = project.run("build", "--no-pdf")
+    assert "threatens face" in result.output  # English on the command line
+    page = (project.root / "build" / "a.html").read_text(encoding="utf-8")
+    assert "bedroht das Gesicht der Gegenseite" in page and "threatens face" not in page
+
+
+# -- the examples in every language --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """The example playbooks built (both editions, no PDF) once per language with --locale."""
+    import shutil
+
+    from negdocs.build import build
+
+    root = tmp_path_factory.mktemp("examples")
+    shutil.copytree(REPO / "playbooks", root / "playbooks")
+    return {locale: build(out=root / f"site-{locale}", pdf=False, edition="all", root=root, locale=locale).out
+            for locale in SUPPORTED}
+
+
+def _page_text(html: str) -> str:
+    import html as htmlmod
+
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return htmlmod.unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def _english_messages(locale):
+    """The catalog's English messages that its translation writes differently (with no placeholder)."""
+    out = []
+    for message in _catalog(locale):
+        if message.id and isinstance(message.id, str) and not PLACEHOLDER.search(message.id) and "%" not in message.id \
+                and " " in message.id.strip() and message.string != message.id:
+            out.append(message.id)
+    return out
+
+
+@pytest.mark.parametrize("locale", SUPPORTED[1:])
+def test_examples_have_no_english_around_the_deals_content(sites, locale):
+    """Every page of the examples in `locale`: its lang, its translated words, and none of the
+    English messages of the catalog (the deals' own content, English in the examples, aside)."""
+    site = sites[locale]
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 12
+    english = _english_messages(locale)
+    assert len(english) > 80
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert f'<html lang="{locale}">' in html, page
+        text = " ".join(_page_text(html).split())
+        left = [m for m in english if m in text]
+        assert left == [], f"{page.relative_to(site)}: English left in a {locale} page: {left}"
+    playbook = _page_text((site / "acme-renewal.html").read_text(encoding="utf-8"))
+    expected = {"de": ("Auf einen Blick", "142.000\u00a0$", "29. Januar 2027"),
+                "fr": ("En bref", "142\u202f000\u00a0$US", "29 janvier 2027"),
+                "es": ("De un vistazo", "142.000\u00a0US$", "29 de enero de 2027")}[locale]
+    for words in expected:
+        assert words in playbook
+
+
+def test_the_english_examples_are_unchanged_by_the_catalogs(sites):
+    html = (sites["en"] / "acme-renewal.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "At a glance" in html and "142,000 USD" in html
+
+
+def test_shipped_templates_have_no_untranslated_text():
+    from negdocs.render.literals import literals
+
+    for path in sorted((REPO / "templates").glob("*.html")):
+        assert literals(path.read_text(encoding="utf-8"), str(path)) == [], path.name
+
+
+def test_the_template_lint_finds_untranslated_text(make_project):
+    from negdocs.render.literals import main
+
+    project = make_project({"templates/index.html": '{% extends "builtin/index.html" %}{% block body %}'
+                            '<main><h1 title="Hello there">Our deals</h1><p>{{ _("Fine") }} · 42</p>'
+                            '<style>p { color: red }</style></main>{% endblock %}'})
+    from negdocs.render.literals import literals
+
+    found = literals((project.root / "templates" / "index.html").read_text(encoding="utf-8"))
+    assert [text for _, text in found] == ["Hello there", "Our deals"]
+    assert main([str(project.root / "templates")]) == 1
+
+
+# -- the cascade ---------------------------------------------------------------------------------
+def test_which_language_each_document_is_in(make_project):
+    """Playbook: deal locale, else negdocs.yaml (or --locale), else en. Proposal:
+    counterparty.locale, else negdocs.yaml (or --locale), else en; never the deal's."""
+    deal = MINIMAL + "counterparty: {name: ACME}\nissues: [{id: p, name: Price, kind: money, better: higher, open: 5}]\n"
+    project = make_project({"negdocs.yaml": "locale: fr\n",
+                            "playbooks/own.yaml": deal + "locale: de\n",
+                            "playbooks/theirs.yaml": deal.replace("{name: ACME}", "{name: ACME, locale: es}") + "locale: de\n",
+                            "playbooks/plain.yaml": deal})
+
+    def langs(*args):
+        assert project.run("build", "--no-pdf", "--edition", "all", *args).exit_code == 0
+        return {name: re.search(r'<html lang="(\w+)">', (project.root / "build" / f"{name}.html").read_text()).group(1)
+                for name in ("own", "theirs", "plain", "index", "proposal/own", "proposal/theirs", "proposal/plain")}
+
+    assert langs() == {"own": "de", "theirs": "de", "plain": "fr", "index": "fr",
+                       "proposal/own": "fr", "proposal/theirs": "es", "proposal/plain": "fr"}
+    assert langs("--locale", "es") == {"own": "de", "theirs": "de", "plain": "es", "index": "es",
+                                       "proposal/own": "es", "proposal/theirs": "es", "proposal/plain": "es"}
+    project.write("negdocs.yaml", "site_title: X\n")
+    assert langs() == {"own": "de", "theirs": "de", "plain": "en", "index": "en",
+                       "proposal/own": "en", "proposal/theirs": "es", "proposal/plain": "en"}

@@ -27,11 +27,14 @@ def _folded(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def _pattern() -> tuple[re.Pattern, dict[str, str]]:
-    """One expression for every language's phrases, folded (case and accents), from a word boundary;
-    and each folded phrase's spelling in the list."""
+    """One expression for every language's phrases, folded (case and accents); and each folded
+    phrase's spelling in the list. English phrases match anywhere, as FORMAT.md's "contains"
+    says; the others as whole words, so "Chancengleichheit" does not contain "letzte Chance"."""
     spelled = {_folded(p): p for ps in reversed(face_threats().values()) for p in ps}
-    phrases = sorted(spelled, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in phrases) + ")"), spelled
+    english = {_folded(p) for p in face_threats()["en"]}
+    alternatives = [re.escape(p) if p in english else rf"(?<!\w){re.escape(p)}(?!\w)"
+                    for p in sorted(spelled, key=len, reverse=True)]
+    return re.compile("(" + "|".join(alternatives) + ")"), spelled
 
 
 def threatening(text: str) -> str | None:
