@@ -52,7 +52,7 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
     deal, problems = validate(source, packs, checks.WARNINGS)
     if deal is None:
         return None, problems
-    analysis = analyse(deal)
+    analysis = analyse(deal, packs.get(deal.strategy))
     findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 
@@ -155,6 +155,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     git = gitinfo.provenance(project.root, paths)
     keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
     exts = (".html", ".pdf") if pdf else (".html",)
+    print_css = renderer.env.loader.get_source(renderer.env, "print.css")[0] if pdf else ""
 
     with Staging(out) as stage:  # refuses an out folder whose manifest does not verify
         previous = {} if force else incremental.deals(stage.previous)
@@ -162,7 +163,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         records: dict[str, dict] = {}  # display path -> manifest record, every valid deal
         kept: list[dict] = []  # records carried over unchanged
         rebuilt: list[str] = []
-        jobs_list = []  # (pdf name, staged html, deal file)
+        jobs_list = []  # (pdf name, staged html, deal file, print stylesheet)
         for path in paths:
             display = project.display(path)
             try:
@@ -196,7 +197,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                                        **_page_context(name, one, packs, project, git.get(path, {})))
                 staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
-                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display))
+                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display, print_css if name == "internal" else ""))
         others = _other_ids(project, paths) if explicit else []
         problems += _fallback_warnings(packs, records)
         problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
@@ -247,7 +248,7 @@ def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress)
     missing = pdfmod.available()
     if missing:
         raise NegdocsError(Problem("negdocs", 0, missing, "setup"))
-    work = [pdfmod.PdfJob(name, str(html), str(project.root), label) for name, html, label in jobs_list]
+    work = [pdfmod.PdfJob(name, str(html), str(project.root), label, css) for name, html, label, css in jobs_list]
     failures: list[Problem] = []
     warnings: list[str] = []
 
@@ -300,6 +301,8 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
     for name in wanted:
         prefix = _prefix(name)
         entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
+        pdfs = {n for n in stage.names if n.endswith(".pdf")}
+        entries = [{**e, "pdf": f"{prefix}{e['id']}.pdf" in pdfs} for e in entries]
         from negdocs.i18n import lang
 
         page = renderer.render("index.html", lang=lang(project.locale), **_index_context(name, entries, project))
@@ -411,28 +414,32 @@ def page_lang(edition: str, deal: Deal, project: Project):
 
 
 def _page_context(edition: str, loaded: Loaded, packs, project: Project, git: dict) -> dict:
+    """A page's template context, every word and number of it in the page's language."""
+    from negdocs.i18n import writing_in
+
     t = page_lang(edition, loaded.deal, project)
-    if edition == "proposal":
-        return {**editions.proposal(loaded.deal, loaded.id, project.settings, t), "site": project.settings,
-                "logo": project.logo, "site_title": editions.site_texts(project.settings, t)["site_title"]}
-    pack, fallback = packs.pack(loaded.deal.strategy, t.code)
-    lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
-    analysis, findings = loaded.analysis, loaded.findings
-    if t.code != "en":  # the findings' explanations in the playbook's language (the command line keeps English)
-        analysis = analyse(loaded.deal, t)
-        findings = checks.run(loaded.source, loaded.deal, analysis, project.settings.checks.ignore, locale=t.code)
-    context = editions.internal(loaded.deal, loaded.id, pack, analysis, findings, lines,
-                                project.settings, loaded.source.display, _provenance(loaded, git, t.code), t)
-    recommended = packs.pack("principled", t.code)[0] if "principled" in packs else None
+    with writing_in(t.code):
+        site_title = editions.site_texts(project.settings, t)["site_title"]
+        if edition == "proposal":
+            return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings,
+                    "logo": project.logo, "site_title": site_title}
+        pack, fallback = packs.pack(loaded.deal.strategy, t.code)
+        lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
+        analysis, findings = loaded.analysis, loaded.findings
+        if t.code != "en":  # the findings' explanations in the playbook's language (the command line keeps English)
+            analysis = analyse(loaded.deal, pack)
+            findings = checks.run(loaded.source, loaded.deal, analysis, project.settings.checks.ignore, locale=t.code)
+        context = editions.internal(loaded.deal, loaded.id, pack, analysis, findings, lines,
+                                    project.settings, loaded.source.display, _provenance(loaded, git, t.code))
+        recommended = packs.pack("principled", t.code)[0] if "principled" in packs else None
     return {**context, "site": project.settings, "logo": project.logo, "packs": packs, "recommended": recommended,
-            "pack_fallback": fallback,
-            "site_title": editions.site_texts(project.settings, t)["site_title"]}
+            "pack_fallback": fallback, "site_title": site_title}
 
 
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
     from negdocs.i18n import lang
 
-    groups = {c: [e for e in entries if e["context"] == c] for c in CONTEXTS}
-    return {"edition": edition, "groups": {c: es for c, es in groups.items() if es}, "site": project.settings,
-            "logo": project.logo, "built": build_date(project.locale),
+    order = sorted(entries, key=lambda e: (CONTEXTS.index(e["context"]), e["title"].casefold(), e["id"]))
+    return {"edition": edition, "deals": [e for e in order if not e.get("guide")], "guides": [e for e in order if e.get("guide")],
+            "site": project.settings, "logo": project.logo, "built": build_date(project.locale),
             **editions.site_texts(project.settings, lang(project.locale))}

@@ -15,6 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "playbooks"
 
 MINIMAL = "format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
+# A valid deal that takes WeasyPrint many seconds to lay out: thousands of table rows (the
+# Markdown fields are capped at 100,000 characters, so the length comes from evidence items).
+LONG_DEAL = MINIMAL + "evidence:\n" + "".join(f"  - {{id: e{n}, kind: other, summary: {'word ' * 30}}}\n" for n in range(4500))
 EPOCH = "1798675200"  # 2026-12-31 00:00 UTC: the build date every test sees (SOURCE_DATE_EPOCH)
 
 
@@ -83,7 +86,7 @@ def _deterministic():
 
 
 def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):
-    """Run ``python -m negdocs ARGS`` (or ``python -c`` code, when ``args[0] == "-c"``) in a child
+    """Run ``python -m negdocs ARGS`` (or ``python ARGS`` when ARGS starts with ``-c`` or a script) in a child
     process whose address space and CPU time are capped with setrlimit: a test of resource use
     that does not depend on the machine's speed or load. Exceeding the CPU limit kills the
     child (SIGXCPU); exceeding the memory limit makes it raise MemoryError."""
@@ -95,6 +98,6 @@ def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: b
         resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
 
-    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "negdocs", *args]
+    command = [sys.executable, *args] if args[0] == "-c" or args[0].endswith(".py") else [sys.executable, "-m", "negdocs", *args]
     return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(REPO)})

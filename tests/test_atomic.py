@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, tree
+from conftest import LONG_DEAL, MINIMAL, tree
 from negdocs.output import writer
 
 MARKER = writer.MARKER
@@ -213,3 +213,99 @@ def test_killed_build_leaves_previous_output(make_project, delay):
     # The next build cleans up what the killed one left behind and succeeds.
     assert project.run("build", "--no-pdf").exit_code == 0
     assert _siblings(project) == []
+
+
+# -- no PDF worker outlives its build ------------------------------------------------------
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat from the state on (index 0: state, 1: ppid, 11+12: CPU, 19: start)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _gone(pid: int, started: str) -> bool:
+    """The process is gone (or a zombie nobody reaped), and not just its pid reused."""
+    try:
+        fields = _stat(pid)
+    except FileNotFoundError:
+        return True
+    return fields[0] in "ZX" or fields[19] != started
+
+
+def _wait_gone(pids: dict[int, str], cap: float) -> list[int]:
+    """Poll until every process is gone; the cap only ends the test, it measures nothing."""
+    deadline = time.monotonic() + cap
+    while time.monotonic() < deadline and not all(_gone(p, s) for p, s in pids.items()):
+        time.sleep(0.1)
+    return [p for p, s in pids.items() if not _gone(p, s)]
+
+
+def _assert_all_gone(pids: dict[int, str], cap: float, what: str) -> None:
+    left = _wait_gone(pids, cap)
+    for orphan in left:  # do not leave them running when the test fails
+        os.kill(orphan, signal.SIGKILL)
+    assert left == [], what
+
+
+ORPHAN = """
+import multiprocessing, os, sys, time
+from negdocs.render.pdf import die_with_parent
+
+def child(parent):
+    die_with_parent(parent, prctl={prctl}, watchdog={watchdog})
+    print("armed", flush=True)
+    time.sleep(600)
+
+if __name__ == "__main__":
+    worker = multiprocessing.get_context("fork").Process(target=child, args=(os.getpid(),))
+    worker.start()
+    print(worker.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("prctl, watchdog", [(True, False), (False, True)], ids=["pdeathsig", "watchdog"])
+def test_each_guard_alone_ends_a_worker_whose_parent_was_killed(tmp_path, prctl, watchdog):
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN.format(prctl=prctl, watchdog=watchdog))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(parent.stdout.readline())
+        started = _stat(pid)[19]
+        assert parent.stdout.readline() == "armed\n"
+        parent.kill()
+        parent.wait()
+        _assert_all_gone({pid: started}, 60, "the worker outlived its killed parent")
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+@pytest.mark.pdf
+def test_a_busy_pdf_worker_dies_when_its_build_is_killed(make_project):
+    """The worker is killed mid-document (a long one, over 15 s of rendering): without the
+    guards it renders on for that long after its build is gone."""
+    project = make_project({"playbooks/big.yaml": LONG_DEAL})
+    env = {**os.environ, "NEGDOCS_PDF_TIMEOUT": "600"}
+    build = subprocess.Popen([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    busy = 2 * os.sysconf("SC_CLK_TCK")  # 2 s of CPU: past importing WeasyPrint, into the document
+    workers: dict[int, str] = {}
+    try:
+        deadline = time.monotonic() + 300
+        while not workers and build.poll() is None and time.monotonic() < deadline:
+            for entry in Path("/proc").iterdir():
+                try:
+                    fields = _stat(int(entry.name))
+                    if int(fields[1]) == build.pid and fields[0] not in "ZX" and int(fields[11]) + int(fields[12]) >= busy \
+                            and (entry / "comm").read_text().startswith("python"):  # a worker at work, not git
+                        workers[int(entry.name)] = fields[19]
+                except (OSError, ValueError, IndexError):
+                    continue
+            time.sleep(0.05)
+        assert workers, f"the build never got its PDF worker busy (exit code {build.poll()})"
+        build.kill()  # SIGKILL: no cleanup code of the build runs
+        build.wait()
+        _assert_all_gone(workers, 10, "the PDF worker rendered on after its build was killed")
+    finally:
+        build.kill()
+        build.wait()

@@ -59,6 +59,7 @@ class Keys:
         self.common = sha(__version__, FORMAT_VERSION, weasy, settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
                           project.logo or "", project.locale, catalog_digest(), *packs)
         self.env = env
+        self.pdf = pdf
         self._templates: dict[str, str] = {}
 
     def template(self, name: str) -> str:
@@ -74,7 +75,8 @@ class Keys:
         return sha(self.common, digest, json.dumps(git, sort_keys=True))
 
     def page(self, deal_key: str, edition: str) -> str:
-        return sha(deal_key, edition, self.template(f"{edition}.html"))
+        printed = self.template("print.css") if self.pdf and edition == "internal" else ""
+        return sha(deal_key, edition, self.template(f"{edition}.html"), printed)
 
 
 def _weasyprint_version() -> str:

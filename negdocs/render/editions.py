@@ -8,10 +8,11 @@ with parts removed.
 from __future__ import annotations
 
 from negdocs.analyse.analysis import Analysis
+from negdocs import phrases
 from negdocs.render.charts import chart
 from negdocs.errors import Problem
-from negdocs.i18n import Lang, lang as get_lang
-from negdocs.render.terms import TERMS
+from negdocs.i18n import Lang, current
+from negdocs.render.terms import term
 from negdocs.load.model import Deal
 from negdocs.project import Settings
 from negdocs.render.scripts import blanks, fill
@@ -20,39 +21,44 @@ from negdocs.analyse.strategy import Pack
 EDITIONS = ("internal", "proposal")
 
 
-CONTEXT_NAMES = TERMS["context"]
-EVIDENCE_KINDS = TERMS["evidence"]
-
-
 def internal(deal: Deal, deal_id: str, pack: Pack, analysis: Analysis, findings: list[Problem],
-             script_lines: list[int], settings: Settings, source: str, provenance: dict, t: Lang | None = None) -> dict:
-    """Template context of the internal playbook, in the language of ``t`` (and of ``pack``)."""
-    t = t or get_lang()
-    scripts = fill(deal, pack, script_lines, t)
-    charts = {i.id: c for i in deal.issues if (c := chart(deal, i, analysis, t)) is not None}
+             script_lines: list[int], settings: Settings, source: str, provenance: dict) -> dict:
+    """Template context of the internal playbook, in the language in effect (:func:`negdocs.i18n.current`)."""
+    t = current()
+    scripts = fill(deal, pack, script_lines)
+    charts = {i.id: c for i in deal.issues if (c := chart(deal, i, analysis)) is not None}
     culture = deal.counterparty.culture if deal.counterparty and deal.counterparty.culture else None
+    context = pack.contexts[deal.context]
+    pause = context.pause_script or pack.pause_script
     return {
         "edition": "internal",
         "id": deal_id,
         "deal": deal,
         "pack": pack,
-        "context": pack.contexts[deal.context],
+        "context": context,
         "analysis": analysis,
         "findings": findings,
+        "readiness": readiness(findings, pack),
         "scripts": scripts,
-        "blank_scripts": blanks(pack, {s.use for s in deal.scripts if s.use}, t),
+        "blank_scripts": blanks(pack, {s.use for s in deal.scripts if s.use}, deal),
         "culture": culture,
         "charts": charts,
-        "sections": sections(deal, pack, t),
-        "step_notes": step_notes(deal, t),
-        "pause_script": pack.pause_script.replace("{date}", t.date(deal.close_by) or f"[{t._('date')}]"),
+        "labels": {e.id: phrases.evidence_label(e) for e in deal.evidence},
+        "red_lines": phrases.red_lines(deal),
+        "deal_checklist": phrases.checklist_items(deal),
+        "tradeables": context.tradeables or pack.tools.tradeables,
+        "issue_examples": context.issue_examples or pack.preparation["issues"].examples,
+        "tradeables_text": context.tradeables_text or pack.preparation["tradeables"].text,
+        "guide": is_guide(deal),
+        "step_notes": phrases.step_notes(deal),
+        "pause_script": pause.replace("{date}", t.date(deal.close_by) or t.gettext(phrases.NO_DATE)),
         "label": site_texts(settings, t)["label"],
         "source": source,
         "provenance": provenance,
         "meta": {
             "title": deal.title,
             "author": deal.owner or "",
-            "subject": t._("{context} negotiation playbook", context=t.gettext(CONTEXT_NAMES[deal.context])),
+            "subject": t._("{context} negotiation playbook", context=term(t, "context", deal.context)),
             "keywords": ", ".join(filter(None, [deal.context, pack.name, deal.counterparty.name if deal.counterparty else None])),
         },
     }
@@ -66,90 +72,30 @@ def site_texts(settings: Settings, t: Lang) -> dict[str, str]:
             "label": settings.confidentiality if "confidentiality" in given else t._("Confidential: internal use only")}
 
 
-def sections(deal: Deal, pack: Pack, t: Lang | None = None) -> list[tuple[str, str]]:
-    """The internal playbook's sections in reading order: (anchor, title)."""
-    t = t or get_lang()
-    out = [("summary", t._("At a glance")), ("readiness", t._("Readiness")), ("preparation", t._("Preparation")),
-           ("steps", t._("The five steps for this deal")),
-           ("context", t._("{context} playbook", context=pack.contexts[deal.context].title)),
-           ("meso", t._("MESO grid")), ("concessions", t._("Concession log")), ("anchors", t._("Anchor worksheet")),
-           ("scripts", t._("Scripts")), ("moves", t._("Quick reference: moves")),
-           ("pitfalls", t._("Pitfalls and safeguards")), ("ethics", t._("Ethics and culture")),
-           ("implementation", t._("Implementation and escalation")), ("review", t._("Review"))]
-    if deal.notes:
-        out.append(("notes", t._("Notes")))
-    return out + [("checklist", t._("Checklist")), ("references", t._("References"))]
+def is_guide(deal: Deal) -> bool:
+    """A guide is a file with no counterparty and no issues (FORMAT.md)."""
+    return deal.counterparty is None and not deal.issues
 
 
-def step_notes(deal: Deal, t: Lang | None = None) -> dict[str, list[str]]:
-    """What each of the five steps means for this deal, from its own data, in ``t``'s language."""
-    t = t or get_lang()
-    cur = deal.currency
-    notes: dict[str, list[str]] = {key: [] for key in ("setup", "first-move", "midgame", "close", "implementation")}
-    cp = deal.counterparty
-    if cp and cp.name:
-        if deal.issues:
-            notes["setup"].append(t._("Open with {counterparty} by agreeing the process and the issues on the table "
-                                      "({issues}).", counterparty=cp.name, issues=t.join(i.name for i in deal.issues)))
-        else:
-            notes["setup"].append(t._("Open with {counterparty} by agreeing the process and the issues on the table.",
-                                      counterparty=cp.name))
-    if deal.batna and deal.batna.summary:
-        notes["setup"].append(t._("Our alternative is real: {batna}.", batna=deal.batna.summary.rstrip(".")))
-    for person in deal.people:
-        if person.veto:
-            notes["setup"].append(t._("{name} ({role}) can veto: address {concerns} early.", name=person.name,
-                                      role=person.role or t._("no role given"),
-                                      concerns=t.join(person.concerns) or t._("their concerns")))
-    for issue in deal.issues:
-        if issue.open is not None:
-            basis = [e.summary.rstrip(".") for i in issue.basis if (e := deal.evidence_item(i)) is not None]
-            value = t.value(issue.open, issue.kind, cur)
-            notes["first-move"].append(t._("Open {issue} at {value}, citing: {basis}.", issue=issue.name, value=value,
-                                           basis="; ".join(basis)) if basis
-                                       else t._("Open {issue} at {value}.", issue=issue.name, value=value))
-    if deal.meso:
-        notes["midgame"].append(t.n_("Present the {count} MESO option together: {options}.",
-                                     "Present the {count} MESO options together: {options}.", len(deal.meso),
-                                     options=t.join(o.name for o in deal.meso)))
-    for concession in deal.concessions:
-        if concession.give:
-            trigger = concession.trigger or t._("asked")
-            notes["midgame"].append(t._("If {trigger}: give {give}, get {get}.", trigger=trigger, give=concession.give,
-                                        get=concession.get) if concession.get
-                                    else t._("If {trigger}: give {give} (no get recorded yet).", trigger=trigger,
-                                             give=concession.give))
-    for deadline in deal.deadlines:
-        date = t.date(deadline.date)
-        notes["midgame"].append(t._("Deadline {date}: {what}, because {why}.", date=date, what=deadline.what, why=deadline.why)
-                                if deadline.why else t._("Deadline {date}: {what}.", date=date, what=deadline.what))
-    if deal.close_by:
-        notes["close"].append(t._("Converge on one text and sign by {date}.", date=t.date(deal.close_by)))
-    tradeable = [i.name for i in deal.issues if i.tradeable]
-    if tradeable:
-        notes["close"].append(t._("Tradeable to close the last gap: {issues}.", issues=t.join(tradeable)))
-    for task in deal.implementation:
-        who = ""
-        if task.owner and task.due:
-            who = t._(" ({owner}, due {date})", owner=task.owner, date=t.date(task.due))
-        elif task.owner:
-            who = f" ({task.owner})"
-        notes["implementation"].append(t._("{task}{owner}; measured by {metric}.", task=task.task, owner=who, metric=task.metric)
-                                       if task.metric else f"{task.task}{who}.")
-    for step in deal.escalation:
-        notes["implementation"].append(t._("Escalation: {step} by {date}.", step=step.step, date=t.date(step.by)) if step.by
-                                       else t._("Escalation: {step}.", step=step.step))
-    return notes
+def readiness(findings: list[Problem], pack: Pack) -> list[dict]:
+    """The findings for a person: one entry per rule, with what it means, why it matters and
+    where in the deal file to fix it."""
+    out: dict[str, dict] = {}
+    for f in findings:
+        entry = out.setdefault(f.rule, {"rule": f.rule, "title": phrases.rule_title(f.rule),
+                                        "why": pack.rationale.get(f.rule, ""), "points": []})
+        entry["points"].append({"text": phrases.finding_text(f.message), "line": f.line})
+    return list(out.values())
 
 
-def proposal(deal: Deal, deal_id: str, settings: Settings, t: Lang | None = None) -> dict:
+def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
     """Template context of the counterparty edition, built from shared fields only.
 
     This is an allow-list: each value below is copied from a field FORMAT.md marks shared.
     Nothing else of the deal reaches the proposal templates, so a template cannot leak an
     internal value by mistake.
     """
-    t = t or get_lang()
+    t = current()
     cur = deal.currency
     issues = [(i.id, i.name, i.kind) for i in deal.issues]
     rows = [(name, kind, [t.value(o.terms[iid], kind, cur) if iid in o.terms else "" for o in deal.meso])
@@ -168,7 +114,7 @@ def proposal(deal: Deal, deal_id: str, settings: Settings, t: Lang | None = None
         "intro": deal.proposal.intro if deal.proposal else None,
         "options": options,
         "openings": [] if options else openings,
-        "standards": [{"id": e.id, "kind": t.gettext(EVIDENCE_KINDS[e.kind]), "summary": e.summary, "source": e.source}
+        "standards": [{"id": e.id, "kind": term(t, "evidence", e.kind), "summary": e.summary, "source": e.source}
                       for e in deal.evidence if e.shareable],
         "deadlines": [{"date": d.date, "what": d.what, "why": d.why} for d in deal.deadlines],
         "implementation": [{"task": t.task, "owner": t.owner, "due": t.due, "metric": t.metric} for t in deal.implementation],
@@ -177,7 +123,7 @@ def proposal(deal: Deal, deal_id: str, settings: Settings, t: Lang | None = None
             "title": t._("{title}: proposal for {counterparty}", title=deal.title, counterparty=counterparty) if counterparty
             else t._("{title}: proposal", title=deal.title),
             "author": deal.owner or "",
-            "subject": t._("{context} proposal", context=t.gettext(CONTEXT_NAMES[deal.context])),
+            "subject": t._("{context} proposal", context=term(t, "context", deal.context)),
             "keywords": ", ".join(filter(None, [deal.context, counterparty])),
         },
     }
@@ -186,7 +132,7 @@ def proposal(deal: Deal, deal_id: str, settings: Settings, t: Lang | None = None
 def index_entry(edition: str, deal: Deal, deal_id: str) -> dict:
     """One row of an index page; the proposal index sees shared fields only."""
     entry = {"id": deal_id, "title": deal.title, "context": deal.context, "owner": deal.owner, "close_by": deal.close_by,
-             "counterparty": deal.counterparty.name if deal.counterparty else None}
+             "counterparty": deal.counterparty.name if deal.counterparty else None, "guide": is_guide(deal)}
     if edition == "internal":
         entry["status"] = deal.status
     return entry

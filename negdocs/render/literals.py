@@ -24,7 +24,7 @@ _ENTITY = re.compile(r"&[a-zA-Z]+;|&#\d+;")
 
 
 # Names that read the same in every language (the tool, a hash algorithm).
-SAME_IN_EVERY_LANGUAGE = {"negdocs", "sha256"}
+SAME_IN_EVERY_LANGUAGE = {"negdocs", "sha256", "PDF"}
 
 
 def _words(text: str) -> str | None:

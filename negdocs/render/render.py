@@ -8,6 +8,7 @@ catalogs as the Python code; each page is rendered in the language it is given.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -54,7 +55,7 @@ class Renderer:
         self.env.globals["markup"] = Markup  # markup("<code>x</code>") for a translated message's placeholder
         self.lang: Lang = get_lang()
         self.env.filters.update(
-            md=markdown.render, md_inline=markdown.render_inline, slug=_slug,
+            md=markdown.render, md_inline=markdown.render_inline, slug=_slug, outline=outline,
             date=lambda value: self.lang.date(value),
             number=lambda value: format_number(value, self.lang.code),
             value=lambda value, kind, currency="USD": format_value(value, kind, currency, self.lang.code),
@@ -149,6 +150,22 @@ def _template_frame(tb, name: str) -> tuple[str | None, int]:
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def outline(html: str) -> list[dict]:
+    """The h2 and h3 headings of rendered HTML, nested: what a two-level contents lists."""
+    out: list[dict] = []
+    for level, anchor, text in _HEADING.findall(str(html)):
+        entry = {"id": anchor, "title": Markup(_TAG.sub("", text)).unescape(), "children": []}
+        if level == "2" or not out:
+            out.append(entry)
+        else:
+            out[-1]["children"].append(entry)
+    return out
 
 
 def _slug(text: str) -> str:
