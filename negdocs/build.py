@@ -427,7 +427,7 @@ def _page_context(edition: str, loaded: Loaded, packs, project: Project, git: di
         lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
         analysis, findings = loaded.analysis, loaded.findings
         if t.code != "en":  # the findings' explanations in the playbook's language (the command line keeps English)
-            analysis = analyse(loaded.deal, pack)
+            analysis = analyse(loaded.deal, packs.get(loaded.deal.strategy))  # the command line's findings, reworded
             findings = checks.run(loaded.source, loaded.deal, analysis, project.settings.checks.ignore, locale=t.code)
         context = editions.internal(loaded.deal, loaded.id, pack, analysis, findings, lines,
                                     project.settings, loaded.source.display, _provenance(loaded, git, t.code))
