@@ -11,8 +11,11 @@ SARIF_SCHEMA := tests/.cache/sarif-schema-2.1.0.json
 .DEFAULT_GOAL := build
 include mk/browser.mk
 
+# Both editions by default: the playbooks and, in build/proposal/, the packages a deal desk sends.
+EDITION ?= all
+
 build: system-deps $(STAMP)
-	$(BIN)/negdocs build playbooks --out build
+	$(BIN)/negdocs build playbooks --out build --edition $(EDITION)
 
 test: system-deps $(STAMP) $(SARIF_SCHEMA) browser-deps
 	$(BIN)/python -m pytest

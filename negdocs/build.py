@@ -22,7 +22,8 @@ from negdocs.render import editions
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import Source, read_limited, read_source
+from negdocs.load.files import read_limited
+from negdocs.load.loader import Source, read_source
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
 from negdocs.analyse.strategy import load_packs
@@ -125,6 +126,7 @@ class BuildResult:
     problems: list[Problem]
     pdf_warnings: list[str]
     rebuilt: list[str] = field(default_factory=list)  # deal files parsed and rendered this time
+    skipped: list[str] = field(default_factory=list)  # guides: no proposal package
 
 
 def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | None = None, edition: str = "internal",
@@ -143,6 +145,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     from negdocs.output import incremental
     from negdocs.analyse.strategy import pack_files
     from negdocs.output.writer import Staging
+    from negdocs.render.package import Proposals
 
     project = Project.load(root)
     project.locale_override = locale
@@ -150,11 +153,12 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     out = (out or project.root / "build").resolve()
     renderer = _renderer(project)
     wanted = editions.EDITIONS if edition == "all" else (edition,)
+    proposals = Proposals(renderer, project) if "proposal" in wanted else None
     explicit = bool(paths)
     paths = project.discover(list(paths))
     git = gitinfo.provenance(project.root, paths)
-    keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
-    exts = (".html", ".pdf") if pdf else (".html",)
+    keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf,
+                            {"proposal": proposals.digest} if proposals else {})
     print_css = renderer.env.loader.get_source(renderer.env, "print.css")[0] if pdf else ""
 
     with Staging(out) as stage:  # refuses an out folder whose manifest does not verify
@@ -163,7 +167,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         records: dict[str, dict] = {}  # display path -> manifest record, every valid deal
         kept: list[dict] = []  # records carried over unchanged
         rebuilt: list[str] = []
-        jobs_list = []  # (pdf name, staged html, deal file, print stylesheet)
+        jobs_list = []  # PdfJob of every document to print
         for path in paths:
             display = project.display(path)
             try:
@@ -171,21 +175,24 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             except NegdocsError:
                 raw = None  # load_one reports it
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
-            deal_key = keys.deal(digest, git.get(path, {}))
-            outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
+            deal_key = keys.deal(digest, git.get(path, {}), raw)
+            outputs = {e: keys.page(deal_key, e) for e in wanted}
             old = previous.get(display)
-            if _reusable(old, deal_key, outputs, out, exts):
+            if _reusable(old, deal_key, outputs, stage.previous.get("files", {}), wanted):
                 records[display] = old
                 kept.append(old)
-                problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
+                if all(f.get("message") is not None for f in old["findings"]):
+                    problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
+                else:  # a proposal-only build keeps no finding text: check the file again, render nothing
+                    problems += load_one(project, packs, path, strict, raw)[1]
                 continue
             one, found = load_one(project, packs, path, strict, raw)
             problems += found
             if one is None:
                 continue
-            record = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)),
-                      "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in editions.EDITIONS},
-                      "findings": [asdict(f) for f in one.findings], "search": {}}
+            record = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)), "files": [],
+                      "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in wanted if e == "internal"},
+                      "findings": [asdict(f) for f in one.findings], "search": {}, "skipped": False}
             records[display] = record
             if any(p.is_error for p in problems) or (shard is not None and not in_shard(one.id, shard)):
                 continue  # nothing more to render: the build will fail, or another shard renders it
@@ -193,11 +200,15 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             if "internal" in wanted:
                 record["fallback"] = _fallback(packs, one.deal, project)
             for name in wanted:
+                if name == "proposal":
+                    jobs_list += _proposal(proposals, one, record, stage, project, pdf)
+                    continue
                 page = renderer.render(f"{name}.html", (display, 1), lang=page_lang(name, one.deal, project),
                                        **_page_context(name, one, packs, project, git.get(path, {})))
-                staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
+                staged = stage.write(f"{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
-                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display, print_css if name == "internal" else ""))
+                record["files"] += [f"{one.id}.html"] + ([f"{one.id}.pdf"] if pdf else [])
+                jobs_list.append(_job(f"{one.id}.pdf", staged, project, display, print_css))
         others = _other_ids(project, paths) if explicit else []
         problems += _fallback_warnings(packs, records)
         problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
@@ -208,14 +219,14 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             records = {d: r for d, r in records.items() if in_shard(r["id"], shard)}
             kept = [r for r in kept if in_shard(r["id"], shard)]
         for record in kept:
-            for name in wanted:
-                for ext in exts:
-                    stage.link(f"{_prefix(name)}{record['id']}{ext}", out / f"{_prefix(name)}{record['id']}{ext}")
-        pdf_warnings = _print(jobs_list, stage, project, jobs, progress) if pdf and jobs_list else []
+            for name in _files(record, wanted):
+                stage.link(name, out / name)
+        pdf_warnings = _print(jobs_list, stage, jobs, progress) if pdf and jobs_list else []
         _finish(stage, renderer, project, records, wanted)
     for warning in pdf_warnings:
         report(f"warning: {warning}")
-    return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt))
+    skipped = sorted(d for d, r in records.items() if r["skipped"]) if proposals else []
+    return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt), skipped)
 
 
 def _fallback(packs, deal: Deal, project: Project) -> list[str] | None:
@@ -233,22 +244,64 @@ def _fallback_warnings(packs, records: dict[str, dict]) -> list[Problem]:
     return [packs.fallback_warning(*key) for key in sorted(found)]
 
 
-def _reusable(old, deal_key: str, outputs: dict, out: Path, exts: tuple) -> bool:
-    """A previous build's record still holds: same key, same outputs, files present."""
+def _proposal(proposals, one: Loaded, record: dict, stage, project: Project, pdf: bool) -> list:
+    """Stage a deal's proposal package; return the PDF job that prints it and its copies."""
+    made = proposals.package(one)
+    if made is None:  # a guide
+        record["skipped"] = True
+        return []
+    for name, data in made.files.items():
+        stage.write(name, data)
+    record["files"] += list(made.files) + (made.pdfs if pdf else [])
+    return [_job(made.pdf, stage.folder / made.html, project, one.source.display, stamps=made.stamps, copies=made.copies)]
+
+
+def _job(name: str, html: Path, project: Project, label: str, css: str = "", stamps: str = "", copies: tuple = ()):
+    from negdocs.render.pdf import PdfJob
+
+    return PdfJob(name, str(html), str(project.root), label, css, stamps, copies)
+
+
+def _edition_of(name: str) -> str:
+    return "proposal" if name.startswith("proposal/") else "internal"
+
+
+def _files(record: dict, wanted) -> list[str]:
+    return [name for name in record["files"] if _edition_of(name) in wanted]
+
+
+def _reusable(old, deal_key: str, outputs: dict, known, wanted) -> bool:
+    """A previous build's record still holds: same key, same outputs, and its files among the
+    ``known`` ones (the verified manifest's table of the files present, so a record made by
+    hand cannot carry a file from elsewhere into the build)."""
     if old is None:  # records in ``previous`` are well-formed (incremental.deals)
         return False
     return old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
-        and all((out / _name(k, old["id"], ext)).is_file() for k in outputs for ext in exts)
+        and all(e in old["entries"] and e in old["search"] for e in wanted if e == "internal") \
+        and all(name in known for name in _files(old, wanted))
 
 
-def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress) -> list[str]:
-    """Render the staged pages to PDF in worker processes, writing each PDF as it arrives."""
+def _manifest_record(record: dict, wanted) -> dict:
+    """What the manifest keeps of a deal: only what the editions built may show. A build
+    without the internal edition keeps no finding text (findings quote walk-aways and BATNA
+    values) and no internal index entry, so its output folder holds nothing internal."""
+    kept = {**record, "entries": {e: v for e, v in record["entries"].items() if e in wanted},
+            "search": {e: v for e, v in record["search"].items() if e in wanted},
+            "outputs": {e: v for e, v in record["outputs"].items() if e in wanted}, "files": _files(record, wanted)}
+    if "internal" not in wanted:
+        kept["findings"] = [{"path": f["path"], "line": f["line"], "rule": f["rule"], "severity": f["severity"],
+                             "message": None} for f in record["findings"]]
+    return kept
+
+
+def _print(jobs_list: list, stage, jobs: int | None, progress) -> list[str]:
+    """Render the staged pages to PDF in worker processes, writing each PDF (and the stamped
+    copies made from it) as it arrives."""
     from negdocs.render import pdf as pdfmod
 
     missing = pdfmod.available()
     if missing:
         raise NegdocsError(Problem("negdocs", 0, missing, "setup"))
-    work = [pdfmod.PdfJob(name, str(html), str(project.root), label, css) for name, html, label, css in jobs_list]
     failures: list[Problem] = []
     warnings: list[str] = []
 
@@ -257,9 +310,11 @@ def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress)
             failures.append(Problem(job.label, 0, f"{job.key}: PDF rendering failed: {result.error}", "pdf"))
         else:
             stage.write(job.key, result.data)
+            for name, data in result.copies:
+                stage.write(name, data)
             warnings.extend(f"{job.key}: {w}" for w in result.warnings)
 
-    pdfmod.render_all(work, jobs or usable_cores(), progress, done)
+    pdfmod.render_all(jobs_list, jobs or usable_cores(), progress, done)
     if failures:
         raise NegdocsError(failures)
     return warnings
@@ -297,19 +352,20 @@ def in_shard(deal_id: str, shard: tuple[int, int]) -> bool:
 
 
 def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted) -> None:
-    """Write each edition's index page, script and search index, then commit the manifest."""
-    for name in wanted:
-        prefix = _prefix(name)
-        entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
+    """Write the internal site's index page, script and search index, then commit the manifest.
+    The proposal edition has none of them: each package stands alone (FORMAT.md)."""
+    if "internal" in wanted:
+        entries = sorted((_entry_from_json(r["entries"]["internal"]) for r in records.values()), key=lambda e: e["id"])
         pdfs = {n for n in stage.names if n.endswith(".pdf")}
-        entries = [{**e, "pdf": f"{prefix}{e['id']}.pdf" in pdfs} for e in entries]
+        entries = [{**e, "pdf": f"{e['id']}.pdf" in pdfs} for e in entries]
         from negdocs.i18n import lang
 
-        page = renderer.render("index.html", lang=lang(project.locale), **_index_context(name, entries, project))
-        stage.write(f"{prefix}index.html", page.encode())
-        for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
+        page = renderer.render("index.html", lang=lang(project.locale), **_index_context("internal", entries, project))
+        stage.write("index.html", page.encode())
+        for asset, data in site_assets(renderer, "", [r["search"]["internal"] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
-    stage.commit({"negdocs": __version__, "format": FORMAT_VERSION, "deals": {d: records[d] for d in sorted(records)}})
+    stage.commit({"negdocs": __version__, "format": FORMAT_VERSION,
+                  "deals": {d: _manifest_record(records[d], wanted) for d in sorted(records)}})
 
 
 def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
@@ -318,8 +374,7 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     from negdocs.output.writer import MARKER, Staging, read_manifest
 
     project = Project.load(root)
-    generated = {MARKER} | {f"{_prefix(e)}{f}" for e in editions.EDITIONS
-                            for f in ("index.html", "search-index.js", "assets/negdocs.js")}
+    generated = {MARKER, "index.html", "search-index.js", "assets/negdocs.js"}
     records: dict[str, dict] = {}
     reuse: dict[str, Path] = {}
     problems: list[Problem] = []
@@ -338,7 +393,7 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
             continue
         for display, record in found.items():
             records.setdefault(display, record)
-            seen.add(tuple(e for e in editions.EDITIONS if e in record.get("search", {})))
+            seen.add(tuple(e for e in editions.EDITIONS if e in record["outputs"]))
         for name in manifest["files"]:  # verified: exactly the files in the folder
             if name not in generated:
                 reuse.setdefault(name, folder / name)
@@ -361,14 +416,6 @@ def _renderer(project: Project):
     from negdocs.render.render import Renderer
 
     return Renderer(project.templates, project.root, {"accent_css": accent_css(project.settings.accent)})
-
-
-def _prefix(edition: str) -> str:
-    return "" if edition == "internal" else f"{edition}/"
-
-
-def _name(template: str, deal_id: str, ext: str) -> str:
-    return template.format(id=deal_id).removesuffix(".html") + ext
 
 
 def _entry_json(entry: dict) -> dict:

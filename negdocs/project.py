@@ -105,6 +105,7 @@ def _logo(root: Path, name: str, source) -> str:
 
 
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
+_INLINE_IMAGES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")  # not SVG: it could refer out
 _URL_RE = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)", re.I)
 
 
@@ -138,8 +139,9 @@ def _logo_problem(data: bytes, suffix: str) -> str | None:
             if key == "style" and "@import" in value:
                 refs.append("@import")
             for ref in refs:
-                if ref and not ref.startswith("#") and not ref.lower().startswith("data:image/"):
-                    return (f"refers to {short(ref)} outside the SVG; a logo must be self-contained (negdocs fetches "
+                if ref and not ref.startswith("#") and not ref.lower().startswith(_INLINE_IMAGES):
+                    shown = ref if not ref.lower().startswith("data:") else ref.split(";")[0].split(",")[0] + ",..."
+                    return (f"refers to {short(shown)} outside the SVG; a logo must be self-contained (negdocs fetches "
                             "nothing): embed or remove the reference")
     return None
 
@@ -188,7 +190,7 @@ class Project:
         unknown = [(n, r) for n, r in enumerate(settings.checks.ignore) if r not in WARNINGS]
         if unknown:
             raise NegdocsError([Problem(source.display, source.line(("checks", "ignore", n)), f"checks.ignore[{n}]: unknown "
-                                        f"rule {r!r}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
+                                        f"rule {short(r)}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
                                 for n, r in unknown])
         project = cls(root, settings, lines=source.lines)
         if settings.logo:

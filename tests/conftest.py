@@ -26,6 +26,18 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def pytest_configure(config):
+    """Under mutmut's coverage pass (``MUTANT_UNDER_TEST=stats``) keep that mode in this process
+    only: the child processes tests start (``negdocs serve``, builds killed on purpose, limited
+    runs) would otherwise record coverage too, which reads mutmut's config from their cwd, a
+    temporary project, and fails. Mutant runs (any other value) still reach the children."""
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        from mutmut.mutation.trampoline import set_mutant_under_test
+
+        set_mutant_under_test("stats")  # the process-local copy the trampoline falls back to
+        del os.environ["MUTANT_UNDER_TEST"]
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
 

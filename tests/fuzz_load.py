@@ -5,7 +5,7 @@ Run by tests/test_fuzz_load.py in a child process whose address space is capped 
 memory regression fails instead of swapping; each example gets its own CPU budget through
 RLIMIT_CPU's soft limit, raised before every example. Run it by hand for a long campaign:
 
-    .venv/bin/python tests/fuzz_load.py --examples 20000 --seed 1 [--memory-mb 300] [--cpu-s 5]
+    .venv/bin/python tests/fuzz_load.py --examples 200 --rounds 100 --seed 1 [--memory-mb 300] [--cpu-s 5]
 """
 
 from __future__ import annotations
@@ -108,17 +108,32 @@ def _render(source, deal, analysis, findings) -> None:
     project = Project(Path("/nonexistent-fuzz-project"))
     renderer = _renderer()
     loaded = build.Loaded("fuzz", source, deal, analysis, findings)
-    for edition in ("internal", "proposal"):
-        try:
-            page = renderer.render(f"{edition}.html", (NAME, 1), **build._page_context(edition, loaded, PACKS, project, {}))
-        except NegdocsError as exc:
-            _assert_problems(exc.problems, b"", True)
-            assert exc.problems[0].rule == "size"
-            continue
+    try:
+        page = renderer.render("internal.html", (NAME, 1), **build._page_context("internal", loaded, PACKS, project, {}))
         assert page.startswith("<!DOCTYPE html>"), page[:100]
+    except NegdocsError as exc:
+        _assert_problems(exc.problems, b"", True)
+        assert exc.problems[0].rule == "size"
+    try:  # the proposal package: HTML and Word, unstamped and each recipient's copy
+        package = _proposals(renderer, project).package(loaded)
+    except NegdocsError as exc:
+        _assert_problems(exc.problems, b"", True)
+        assert exc.problems[0].rule == "size"
+        return
+    for name, data in (package.files.items() if package else ()):
+        assert data.startswith(b"<!DOCTYPE html>" if name.endswith(".html") else b"PK"), name
 
 
 _RENDERER = []
+_PROPOSALS = []
+
+
+def _proposals(renderer, project):
+    from negdocs.render.package import Proposals
+
+    if not _PROPOSALS:
+        _PROPOSALS.append(Proposals(renderer, project))
+    return _PROPOSALS[0]
 
 
 def _renderer():
@@ -136,10 +151,11 @@ HOSTILE_TEXT = st.sampled_from([
     ".nan", ".inf", "-.inf", "2027-02-30", "2027-13-45", "2027-01-31T10:00:00", "2027-1-5", "1e999", "9" * 400,
     "<script>alert(1)</script>", "{{ 7*7 }}", "{% raw %}", "[x](javascript:alert(1))", "::error::x", "<!--", "\t",
     "a\nb", "\u202e", "\u2028", "\x85", "\ufeff", "\U0001f600", "index", "../../etc/passwd", "*a", "&a", "!!python/object",
-    "[" * 50, "*" * 50 + "a", "> " * 40 + "a", "- " * 40 + "a", "| a |\n|---|\n| b |",
+    "[" * 50, "*" * 50 + "a", "> " * 40 + "a", "- " * 40 + "a", "| a |\n|---|\n| b |", "1" + ":0" * 400,
+    "1" + ":59" * 30 + ".5", "0b" + "1" * 3000, "0x" + "f" * 1000, "9" * 5000,
 ])
 TEXT = st.one_of(HOSTILE_TEXT, st.text(max_size=40),
-                 st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=8), st.integers(1, 60_000)))
+                 st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=8), st.integers(1, 20_000)))
 NUMBERS = st.one_of(st.integers(-10, 200), st.integers(-(2**70), 2**70), st.floats(), st.sampled_from(
     [0, 1, 100, 100.5, 10**15, 10**15 + 1, 5e-324, 1e-300, 1.7e308, 99.999999, 120000, 110000]))
 DATES = st.one_of(st.dates(), st.datetimes().map(lambda d: d), st.sampled_from(["2027-13-45", "2027-02-30", "tomorrow"]))
@@ -191,7 +207,19 @@ _DEALS = st.builds(lambda fields, extra: {**fields, **extra},
 DEALS = st.deferred(lambda: _DEALS)  # a short repr: Hypothesis quotes strategies in its messages
 
 
+def _weight(data) -> int:
+    """Characters of text in ``data``, roughly: inputs that would be over 1 MiB are skipped
+    before they are written, so the harness itself stays within the memory limit."""
+    if isinstance(data, dict):
+        return sum(_weight(k) + _weight(v) for k, v in data.items())
+    if isinstance(data, list):
+        return sum(_weight(v) for v in data)
+    return len(data) if isinstance(data, str) else 8
+
+
 def _dump(data) -> bytes | None:
+    if _weight(data) > MAX_BYTES:
+        return None
     try:
         return yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100).encode("utf-8", "surrogatepass")
     except (yaml.YAMLError, UnicodeEncodeError, TypeError, ValueError, RecursionError):
@@ -212,21 +240,32 @@ def _node(draw, depth: int = 0) -> list:
         return [yaml.AliasEvent(draw(st.sampled_from(["a", "b", "c", "zz"])))]
     if kind == "scalar":
         value = draw(st.one_of(TEXT, NUMBERS.map(str), DATES.map(str)))
+        _DRAWN[0] += len(value)
+        if _DRAWN[0] > 2 * MAX_BYTES:  # the harness's own memory: past 2 Mi characters an input is skipped anyway
+            value = value[:8]
         return [yaml.ScalarEvent(draw(ANCHORS), draw(TAGS), (draw(st.booleans()), draw(st.booleans())), value,
                                  style=draw(STYLES))]
     flow = draw(st.booleans())
     items = draw(st.lists(_node(depth + 1), max_size=5 if kind == "seq" else 8))
-    if kind == "map" and len(items) % 2:
-        items = items[:-1]
-    events = [e for item in items for e in item]
-    if kind == "seq":  # wide containers from little entropy, at most ~20,000 events a level
+    step = 1 if kind == "seq" else 2  # a mapping takes its items as key, value pairs
+    events: list = []
+    for n in range(0, len(items) - step + 1, step):  # at most ~20,000 events a container: the harness stays small
+        group = [e for item in items[n:n + step] for e in item]
+        if len(events) + len(group) > 20_000:
+            break
+        events += group
+    if kind == "seq":  # wide containers from little entropy
         events *= min(draw(st.sampled_from([1, 1, 1, 2, 50, 5000])), max(1, 20_000 // max(1, len(events))))
     start, end = (yaml.SequenceStartEvent, yaml.SequenceEndEvent) if kind == "seq" else (yaml.MappingStartEvent, yaml.MappingEndEvent)
     return [start(draw(ANCHORS), draw(TAGS), True, flow_style=flow), *events, end()]
 
 
+_DRAWN = [0]  # characters of scalar text drawn for the stream being built
+
+
 @st.composite
 def _stream(draw) -> list:
+    _DRAWN[0] = 0
     top = [("format", "negdocs/v1"), ("title", "T"), ("context", "sales")] if draw(st.booleans()) else []
     head = [e for k, v in top for e in (yaml.ScalarEvent(None, None, (True, True), k), yaml.ScalarEvent(None, None, (True, True), v))]
     body = draw(st.lists(_node(1), max_size=12))
@@ -241,6 +280,8 @@ def _stream(draw) -> list:
 
 
 def _emit(events) -> bytes | None:
+    if sum(len(getattr(e, "value", "") or "") + 4 for e in events) > MAX_BYTES:
+        return None
     try:
         return yaml.emit(events, Dumper=yaml.CDumper, allow_unicode=True).encode("utf-8", "surrogatepass")
     except (yaml.YAMLError, UnicodeEncodeError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
@@ -298,13 +339,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--memory-mb", type=int, default=300, help="address-space limit of this process")
     parser.add_argument("--cpu-s", type=int, default=CPU_PER_EXAMPLE, help="CPU seconds per example")
+    parser.add_argument("--rounds", type=int, default=0, help="repeat the campaigns with seeds SEED*100000+round")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=HypothesisWarning)  # "overly large repr" of wide inputs
     CPU_PER_EXAMPLE = args.cpu_s
     resource.setrlimit(resource.RLIMIT_AS, (args.memory_mb << 20, args.memory_mb << 20))
     signal.signal(signal.SIGXCPU, _over_budget)
-    counts = campaigns(args.examples, args.seed)
-    print("fuzz: seed", args.seed, "examples", {k: sum(v.values()) for k, v in counts.items()}, counts)
+    if not args.rounds:
+        counts = campaigns(args.examples, args.seed)
+        print("fuzz: seed", args.seed, "examples", {k: sum(v.values()) for k, v in counts.items()}, counts)
+        return 0
+    total: dict[str, dict[str, int]] = {}
+    for round_ in range(args.rounds):  # a long campaign: rounds of all three, so stopping it anywhere covers each
+        for name, outcomes in campaigns(args.examples, args.seed * 100_000 + round_).items():
+            for outcome, n in outcomes.items():
+                total.setdefault(name, {}).setdefault(outcome, 0)
+                total[name][outcome] += n
+        print(f"fuzz: seed {args.seed} round {round_ + 1}/{args.rounds} examples",
+              {k: sum(v.values()) for k, v in total.items()}, total, flush=True)
     return 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import LONG_DEAL, MINIMAL, tree
+from negdocs.errors import NegdocsError
 from negdocs.output import writer
 
 MARKER = writer.MARKER
@@ -35,39 +36,92 @@ def _manifest_for(folder: Path, **extra) -> str:
 
 # -- a folder negdocs did not write is never replaced ---------------------------------------
 
-MALFORMED = {
-    "empty": "",
-    "not json": "{not json",
-    "a list": "[]",
-    "a string": '"manifest"',
-    "no keys": "{}",
-    "no files": json.dumps({"manifest": writer.MANIFEST_VERSION, "deals": {}}),
-    "older version": json.dumps({"manifest": 2, "deals": {}}),
-    "version as text": json.dumps({"manifest": str(writer.MANIFEST_VERSION), "files": {}}),
-    "files a list": json.dumps({"manifest": writer.MANIFEST_VERSION, "files": ["keep.md"]}),
-    "hash not hex": json.dumps({"manifest": writer.MANIFEST_VERSION, "files": {"keep.md": "x" * 64}}),
-    "hash a number": json.dumps({"manifest": writer.MANIFEST_VERSION, "files": {"keep.md": 1}}),
-    "lists nothing": json.dumps({"manifest": writer.MANIFEST_VERSION, "files": {}}),
-    "deeply nested": "[" * 100_000 + "]" * 100_000,
+V = writer.MANIFEST_VERSION
+NOT_OURS = f"{MARKER} is not a manifest written by negdocs"
+NO_FILES = f"{MARKER} has no valid 'files' table (name -> SHA-256)"
+OLD = f"{MARKER} is not a version {V} manifest (an older negdocs wrote it, or it is not negdocs'), so the files in it " \
+      "cannot be verified"
+MALFORMED = {  # name: (manifest text, the reason given)
+    "empty": ("", f"{NOT_OURS} (not valid JSON)"),
+    "not json": ("{not json", f"{NOT_OURS} (not valid JSON)"),
+    "not utf-8": ("\udcff", f"{NOT_OURS} (not valid JSON)"),
+    "a list": ("[]", f"{NOT_OURS} (not a JSON object)"),
+    "a string": ('"manifest"', f"{NOT_OURS} (not a JSON object)"),
+    "no keys": ("{}", OLD),
+    "no files": (json.dumps({"manifest": V, "deals": {}}), NO_FILES),
+    "older version": (json.dumps({"manifest": 2, "deals": {}}), OLD),
+    "version as text": (json.dumps({"manifest": str(V), "files": {}}), OLD),
+    "files a list": (json.dumps({"manifest": V, "files": ["keep.md"]}), NO_FILES),
+    "hash not hex": (json.dumps({"manifest": V, "files": {"keep.md": "x" * 64}}), NO_FILES),
+    "hash upper case": (json.dumps({"manifest": V, "files": {"keep.md": "A" * 64}}), NO_FILES),
+    "hash too long": (json.dumps({"manifest": V, "files": {"keep.md": "a" * 65}}), NO_FILES),
+    "hash with a newline": (json.dumps({"manifest": V, "files": {"keep.md": "a" * 64 + "\n"}}), NO_FILES),
+    "hash a number": (json.dumps({"manifest": V, "files": {"keep.md": 1}}), NO_FILES),
+    "lists nothing": (json.dumps({"manifest": V, "files": {}}), "it holds 'keep.md', which negdocs did not write"),
+    "deeply nested": ("[" * 100_000 + "]" * 100_000, f"{NOT_OURS} (not valid JSON)"),
 }
 
 
-@pytest.mark.parametrize("manifest", MALFORMED.values(), ids=MALFORMED.keys())
+@pytest.mark.parametrize("manifest, reason", MALFORMED.values(), ids=MALFORMED.keys())
 @pytest.mark.parametrize("command", ["build", "index"])
-def test_an_unverifiable_manifest_is_refused_and_nothing_is_written(make_project, manifest, command):
-    project = make_project({"playbooks/guide.yaml": MINIMAL, "docs/keep.md": "mine", f"docs/{MARKER}": manifest})
+def test_an_unverifiable_manifest_is_refused_and_nothing_is_written(make_project, manifest, reason, command):
+    project = make_project({"playbooks/guide.yaml": MINIMAL, "docs/keep.md": "mine"})
+    (project.root / "docs" / MARKER).write_bytes(manifest.encode("utf-8", "surrogateescape"))
     before = tree(project.root / "docs")
     if command == "build":
         result = project.run("build", "--no-pdf", "--out", "docs")
+        advice = "delete it yourself or choose another --out"
     else:  # docs/ is a shard to merge
         result = project.run("index", "docs", "--out", "site")
+        advice = "build this shard again"
     assert result.exit_code == 2, result.output
-    line = result.stderr.splitlines()[0]
     action = "replace" if command == "build" else "merge"
-    assert line.startswith(f"docs: error usage: refusing to {action} docs/: "), line
+    assert result.stderr.splitlines()[0] == f"docs: error usage: refusing to {action} docs/: {reason}; {advice}"
     assert "Traceback" not in result.output
     assert tree(project.root / "docs") == before
     assert sorted(p.name for p in project.root.iterdir()) == ["docs", "playbooks"]  # no site/, no staging
+
+
+def test_a_manifest_at_the_size_limit_is_read(make_project, monkeypatch):
+    project = make_project({"playbooks/guide.yaml": MINIMAL, "docs/keep.md": "mine", f"docs/{MARKER}": "[1, 2, 3]"})
+    monkeypatch.setattr(writer, "MAX_MANIFEST", 9)
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert result.exit_code == 2 and f"{NOT_OURS} (not a JSON object)" in result.stderr
+    monkeypatch.setattr(writer, "MAX_MANIFEST", 8)
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert result.exit_code == 2 and f"{MARKER} is 9 bytes, more than negdocs ever writes (0 MiB)" in result.stderr
+
+
+def test_many_unknown_files_are_named_briefly(make_project):
+    files = {f"docs/{name}": "x" for name in ("a.txt", "b.txt", "c.txt", "d.txt", "e" * 90 + ".txt")}
+    project = make_project({"playbooks/guide.yaml": MINIMAL, **files})
+    project.write(f"docs/{MARKER}", json.dumps({"manifest": V, "files": {}}))
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert "it holds 'a.txt', 'b.txt', 'c.txt' and 2 more, which negdocs did not write" in result.stderr
+    project.write(f"docs/{MARKER}", _manifest_for(project.root / "docs"))
+    for name in ("a.txt", "b.txt", "e" * 90 + ".txt"):
+        project.write(f"docs/{name}", "changed")
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert f"'a.txt', 'b.txt', '{'e' * 77}...' changed since negdocs wrote them; move your changes elsewhere, then " \
+           "delete it or choose another --out" in result.stderr
+    project.write(f"docs/{MARKER}", _manifest_for(project.root / "docs"))
+    for name in ("a.txt", "b.txt"):
+        (project.root / "docs" / name).unlink()
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert f"'a.txt', 'b.txt' listed in {MARKER} are missing" in result.stderr
+    assert project.run("index", "docs").exit_code == 2  # a shard is held to the same terms
+
+
+def test_a_pipe_in_the_folder_or_a_file_for_a_folder_is_refused(make_project, tmp_path):
+    project = make_project({"playbooks/guide.yaml": MINIMAL})
+    assert project.run("build", "--no-pdf").exit_code == 0
+    os.mkfifo(project.root / "build/pipe")
+    result = project.run("build", "--no-pdf")
+    assert result.exit_code == 2 and "'pipe' is a link or a special file, which negdocs never writes" in result.stderr
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(NegdocsError, match=r"refusing to replace a-file/: it is not a folder; delete it yourself"):
+        writer.Staging(tmp_path / "a-file")
+    assert (tmp_path / "a-file").read_text() == "not a folder"
 
 
 def test_a_huge_manifest_is_refused_without_reading_it(make_project):
@@ -134,7 +188,7 @@ def test_the_manifest_lists_every_file_with_its_hash_also_after_an_incremental_b
     build = project.root / "build"
     listed = json.loads((build / MARKER).read_text())["files"]
     assert listed == json.loads(_manifest_for(build))["files"]
-    assert "a.html" in listed and "proposal/b.html" in listed
+    assert "a.html" in listed and "b.html" in listed
 
 
 def test_a_verified_manifest_with_malformed_deal_records_rebuilds_or_is_refused_by_index(make_project):

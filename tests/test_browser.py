@@ -41,6 +41,12 @@ BROKEN_INDEX = """\
 """
 
 
+BROKEN_PROPOSAL = """\
+{% extends "builtin/proposal.html" %}
+{% block closing %}<img src="http://127.0.0.1:9/pixel.png">{% endblock %}
+"""
+
+
 def require_tools() -> None:
     """Fail (never skip) when the browser, the npm packages, node or java are missing."""
     missing = []
@@ -97,7 +103,7 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("examples")
     shutil.copytree(REPO / "playbooks", root / "playbooks")
     out = _build(root)
-    assert (out / "index.html").is_file() and (out / "proposal" / "index.html").is_file()
+    assert (out / "index.html").is_file() and (out / "proposal" / "acme-renewal" / "priya-raman.html").is_file()
     return out
 
 
@@ -125,9 +131,11 @@ def broken(tmp_path_factory) -> Path:
     """A project whose index.html override breaks accessibility and HTML validity."""
     root = tmp_path_factory.mktemp("broken")
     (root / "playbooks").mkdir()
-    (root / "playbooks" / "guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n", encoding="utf-8")
+    (root / "playbooks" / "guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
+                                                   "counterparty: {name: ACME}\n", encoding="utf-8")
     (root / "templates").mkdir()
     (root / "templates" / "index.html").write_text(BROKEN_INDEX, encoding="utf-8")
+    (root / "templates" / "proposal.html").write_text(BROKEN_PROPOSAL, encoding="utf-8")
     out = _build(root)
     assert "Deliberately broken" in (out / "index.html").read_text(encoding="utf-8")
     return out
@@ -183,9 +191,9 @@ def test_search_ignores_case_and_accents(localized):
 def test_the_checks_can_fail(broken):
     require_tools()
     result = _axe(broken)
-    assert result["pages"] == len(_pages(broken)) == 4
+    assert result["pages"] == len(_pages(broken)) == 3
     rules = {(v["page"], v["id"]) for v in result["violations"]}
-    assert {("index.html", "image-alt"), ("proposal/index.html", "image-alt")} <= rules, result["violations"]
+    assert {("index.html", "image-alt"), ("proposal/guide.html", "image-alt")} <= rules, result["violations"]
     assert "http://127.0.0.1:9/pixel.png" in result["blocked"], result["blocked"]
 
     errors = _vnu([broken / "index.html"])

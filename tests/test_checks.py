@@ -336,7 +336,7 @@ def test_zones_in_both_directions():
     assert [(z.issue.id, z.low, z.high, z.exists) for z in seller.zones.values()] == [("price", 115000, 125000, True)]
     assert [(z.issue.id, z.low, z.high, z.exists) for z in buyer.zones.values()] == [("price", 119000, 126000, True)]
     none = analysed(edit(BASE, {"issues.0.their_walk_away": 100000})).zones["price"]
-    assert (none.low, none.high, none.exists) == (None, None, False)
+    assert (none.issue.id, none.low, none.high, none.exists) == ("price", None, None, False)
     equal = analysed(edit(BASE, {"issues.0.their_walk_away": 115000})).zones["price"]
     assert (equal.low, equal.high, equal.exists) == (115000, 115000, True)
     text = edit(BASE, {"issues.2": {"id": "scope", "name": "Scope", "kind": "text", "positions": ["a", "b"]}})
@@ -431,5 +431,20 @@ def test_ignore_passed_by_the_project_silences_a_rule():
     deal = Deal.model_validate(parsed)
     source = Source(Path("deal.yaml"), "deal.yaml", parsed, {})
     assert {f.rule for f in checks.run(source, deal, ignore=["anchor-without-basis"])} == {"relationship-over-gain"}
-    assert {f.rule for f in checks.run(source, deal)} == {"anchor-without-basis", "relationship-over-gain"}
+    assert {(f.rule, f.severity) for f in checks.run(source, deal)} == {("anchor-without-basis", "warning"),
+                                                                      ("relationship-over-gain", "warning")}
+    assert {f.severity for f in checks.run(source, deal, strict=True)} == {"error"}
     assert list(checks.WARNINGS) == list(checks.ORDER)
+
+
+def test_an_expired_proposal_of_a_closed_deal_is_fine():
+    assert "proposal-expired" not in rules_fired(change(proposal={"valid_until": "2026-12-30"}, status="closed")())
+
+
+def test_without_source_date_epoch_today_is_the_utc_date(monkeypatch):
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    today = dt.datetime.now(dt.timezone.utc).date()
+    assert "proposal-expired" in rules_fired(change(proposal={"valid_until": str(today - dt.timedelta(days=1))})())
+    assert "proposal-expired" not in rules_fired(change(proposal={"valid_until": str(today)})())

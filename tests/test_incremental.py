@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from negdocs.build import build
-from conftest import EXAMPLES, tree
+from conftest import EXAMPLES, MINIMAL, tree
 
 
 @pytest.fixture
@@ -38,8 +38,8 @@ def test_editing_one_deal_rebuilds_only_that_deal_and_the_index(project):
     assert result.rebuilt == ["playbooks/sales/acme-renewal.yaml"]
     after = tree(project / "build")
     changed = sorted(k for k in after if after[k] != before.get(k))
-    assert changed == [".negdocs-build.json", "acme-renewal.html", "index.html", "proposal/acme-renewal.html",
-                       "proposal/index.html", "proposal/search-index.js", "search-index.js"]
+    package = [f"proposal/acme-renewal{copy}.{ext}" for copy in ("", "/jose-alvarez", "/priya-raman") for ext in ("docx", "html")]
+    assert changed == sorted([".negdocs-build.json", "acme-renewal.html", "index.html", "search-index.js", *package])
     assert after == tree(run(project, out="clean", force=True).out)
 
 
@@ -84,6 +84,83 @@ def test_damaged_manifest_is_refused_and_a_fresh_folder_rebuilds_all(project):
     assert len(run(project).rebuilt) == 5
 
 
+# -- everything a page depends on is in its key: change it, and the incremental build equals a clean one
+
+@pytest.fixture
+def small(make_project):
+    """One real deal (it uses a strategy pack) and one guide."""
+    return make_project({"playbooks/acme.yaml": (EXAMPLES / "sales/acme-renewal.yaml").read_text(),
+                         "playbooks/guide.yaml": MINIMAL})
+
+
+def rebuilt_equals_clean(root) -> list[str]:
+    """Build incrementally; assert the result is byte-identical to a clean build; return what was rebuilt."""
+    result = run(root)
+    assert tree(root / "build") == tree(run(root, out="clean", force=True).out)
+    return result.rebuilt
+
+
+def test_a_strategy_pack_change_rebuilds_the_deals_that_use_it(small):
+    from negdocs.analyse.strategy import BUILTIN_DIR
+
+    run(small.root)
+    pack = (BUILTIN_DIR / "power-based.yaml").read_text()
+    marked = pack.replace("Fisher & Ury, 2011", "PACKMARK1, 2011")
+    assert marked != pack
+    small.write("strategies/power-based.yaml", marked)  # a project pack overrides the built-in one
+    assert "playbooks/acme.yaml" in rebuilt_equals_clean(small.root)
+    assert "PACKMARK1" in (small.root / "build/acme-renewal.html").read_text()
+    small.write("strategies/power-based.yaml", marked.replace("PACKMARK1", "PACKMARK2"))  # same files, new bytes
+    assert "playbooks/acme.yaml" in rebuilt_equals_clean(small.root)
+    assert "PACKMARK2" in (small.root / "build/acme-renewal.html").read_text()
+
+
+def test_source_date_epoch_is_in_the_key(small, monkeypatch):
+    run(small.root)
+    before = (small.root / "build/acme-renewal.html").read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1798675200 + 40 * 86400))
+    assert sorted(rebuilt_equals_clean(small.root)) == ["playbooks/acme.yaml", "playbooks/guide.yaml"]
+    assert (small.root / "build/acme-renewal.html").read_text() != before
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert sorted(rebuilt_equals_clean(small.root)) == ["playbooks/acme.yaml", "playbooks/guide.yaml"]
+
+
+RUNNING = '{% extends "builtin/internal.html" %}{% block running %}{% include "parts/running.html" %}{% endblock %}'
+TEMPLATES = {  # how internal.html reaches the template that changes (always parts/leaf.html)
+    "extends": {"internal.html": '{% extends "parts/leaf.html" %}',
+                "parts/leaf.html": '{% extends "builtin/internal.html" %}{% block running %}MARK{% endblock %}'},
+    "include": {"internal.html": RUNNING, "parts/running.html": '{% include "parts/leaf.html" %}',
+                "parts/leaf.html": "MARK"},
+    "import": {"internal.html": '{% extends "builtin/internal.html" %}{% import "parts/leaf.html" as m %}'
+                                "{% block running %}{{ m.mark() }}{% endblock %}",
+               "parts/leaf.html": "{% macro mark() %}MARK{% endmacro %}"},
+    "from import": {"internal.html": '{% extends "builtin/internal.html" %}{% from "parts/leaf.html" import mark %}'
+                                     "{% block running %}{{ mark() }}{% endblock %}",
+                    "parts/leaf.html": "{% macro mark() %}MARK{% endmacro %}"},
+    "dynamic include": {"internal.html": RUNNING, "parts/running.html": '{% include "parts/" ~ "leaf.html" %}',
+                        "parts/leaf.html": "MARK"},
+    "base override": {"base.html": None, "parts/leaf.html": "MARK"},  # the built-in internal.html extends base.html
+}
+
+
+@pytest.mark.parametrize("how", TEMPLATES)
+def test_a_template_reached_through_other_templates_is_in_the_key(small, how):
+    from negdocs.render.render import builtin_templates
+
+    files = dict(TEMPLATES[how])
+    if files["base.html" if "base.html" in files else "parts/leaf.html"] is None:
+        base = (builtin_templates() / "base.html").read_text()
+        files["base.html"] = base.replace("</body>", '{% include "parts/leaf.html" %}</body>')
+    for name, text in files.items():
+        small.write(f"templates/{name}", text)
+    run(small.root)
+    assert "MARK1" not in (small.root / "build/acme-renewal.html").read_text()
+    for mark in ("MARK1", "MARK2"):
+        small.write("templates/parts/leaf.html", files["parts/leaf.html"].replace("MARK", mark))
+        assert "playbooks/acme.yaml" in rebuilt_equals_clean(small.root)
+        assert mark in (small.root / "build/acme-renewal.html").read_text()
+
+
 @pytest.mark.pdf
 def test_incremental_pdf_build_equals_a_clean_one(project):
     run(project, pdf=True, edition="internal", jobs=2)
@@ -120,7 +197,7 @@ def test_shards_partition_the_deals_and_index_merges_them(project, monkeypatch):
         result = runner.invoke(cli, ["build", "--no-pdf", "--edition", "all", "--shard", f"{k}/3", "--out", f"shard{k}"])
         assert result.exit_code == 0, result.output
     pages = [sorted(n for n in tree(project / f"shard{k}") if n.endswith(".html") and "index" not in n) for k in (1, 2, 3)]
-    assert sum(map(len, pages)) == 10 and len(set(sum(pages, []))) == 10  # each deal in exactly one shard
+    assert sum(map(len, pages)) == 11 and len(set(sum(pages, []))) == 11  # each deal in exactly one shard
     merged = runner.invoke(cli, ["index", "shard1", "shard2", "shard3", "--out", "site"])
     assert merged.exit_code == 0, merged.output
     whole = run(project, out="whole")
@@ -155,3 +232,24 @@ def test_progress_bar_on_a_terminal():
     assert "[######------------------] 1/4 PDF" in drawn and "4/4 PDF" in drawn and "s left" in drawn
     assert drawn.endswith("\r")  # the bar is cleared before the summary
     assert "\n" not in drawn
+
+
+def test_a_deal_with_valid_until_is_checked_again_the_next_day(tmp_path, monkeypatch):
+    """proposal-expired depends on the day: such a deal has the date in its key, others do not."""
+    import datetime as dt
+
+    from negdocs import dates
+
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "playbooks/offer.yaml").write_text("format: negdocs/v1\ntitle: Offer\ncontext: sales\n"
+                                                  "counterparty: {name: ACME}\nproposal: {valid_until: 2027-03-01}\n")
+    (tmp_path / "playbooks/guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    day = [dt.date(2027, 3, 1)]
+    monkeypatch.setattr(dates, "today", lambda: day[0])
+    assert [p.rule for p in run(tmp_path).problems] == []
+    assert run(tmp_path).rebuilt == []
+    day[0] = dt.date(2027, 3, 2)
+    again = run(tmp_path)
+    assert again.rebuilt == ["playbooks/offer.yaml"]
+    assert [p.rule for p in again.problems] == ["proposal-expired"]

@@ -7,7 +7,6 @@ items...), never by position; numeric moves say which way they went for us given
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -185,3 +185,33 @@ def provenance(root: Path, files: list[Path]) -> dict[Path, dict]:
     for f in rels.values():
         info.setdefault(f, {"commit": head, "file_commit": None, "file_date": None, "modified": True})
     return info
+
+
+def versions(top: Path, rel: str, limit: int) -> list[tuple[str, str, bytes]]:
+    """The last ``limit`` committed versions of file ``rel`` (relative to the top level), newest
+    first: ``(commit, date, bytes)``, read by one ``log`` and one ``cat-file --batch``; versions
+    bigger than a deal file may be are left out."""
+    if not rel or "\n" in rel or "\r" in rel:
+        return []
+    log = _git(top, "log", f"--max-count={limit}", "--no-renames", "--format=%H %cs", "HEAD", "--", rel) or ""
+    commits = [line.split(" ", 1) for line in log.splitlines() if _OBJECT_ID.fullmatch(line.split(" ", 1)[0])]
+    if not commits:
+        return []
+    try:
+        run = subprocess.run([*_GIT, "cat-file", "--batch"], cwd=top, capture_output=True, timeout=120,
+                             input="".join(f"{commit}:{rel}\n" for commit, _ in commits).encode("utf-8", "surrogateescape"))
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    out, pos, found = run.stdout, 0, []
+    for commit, date in commits:
+        end = out.find(b"\n", pos)
+        if end < 0:
+            break
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+            size = int(header[2])
+            if size <= MAX_BYTES:
+                found.append((commit, date, out[pos:pos + size]))
+            pos += size + 1
+    return found

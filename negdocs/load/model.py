@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 from negdocs import FORMAT_VERSION
 from negdocs.errors import short
 from negdocs.i18n import check_locale
+from negdocs.load import recipients
 from negdocs.load.currencies import ISO_4217
 
 # Patterns are matched whole (``fullmatch``): ``$`` alone would accept a trailing newline.
@@ -220,8 +221,24 @@ class Escalation(Strict):
     private: StrictBool = Field(False, description="True for a private sponsor preview: never in the proposal.")
 
 
+PlainLine = Annotated[str, AfterValidator(recipients.plain_line), Field(max_length=recipients.NAME_MAX)]
+Email = Annotated[str, AfterValidator(recipients.email), Field(max_length=recipients.EMAIL_MAX)]
+
+
+class Recipient(Strict):
+    name: PlainLine = Field(description="Who receives a stamped copy, as printed on it (\"Prepared for NAME\"); its slug "
+                                        "names the copy's files. Shared with this recipient only.")
+    email: Email | None = Field(None, description="The recipient's e-mail address. Shared with this recipient only.")
+    org: PlainLine | None = Field(None, description="The recipient's organisation, printed after the name. "
+                                                    "Shared with this recipient only.")
+
+
 class Proposal(Strict):
     intro: Markdown | None = Field(None, description="Opening text of the counterparty edition. Shared.")
+    valid_until: Date | None = Field(None, description="The proposal is printed as valid until this date (YYYY-MM-DD); "
+                                                       "`proposal-expired` warns once it has passed. Shared.")
+    recipients: list[Recipient] = Field(default_factory=list, description="Who receives a stamped copy of the proposal "
+                                        "(`name` required, `email`, `org`); each copy names only its own recipient.")
 
 
 class Checks(Strict):
@@ -262,7 +279,8 @@ class Deal(Strict):
     scripts: list[Script] = Field(default_factory=list, description="Lines to say, filled from this file. Internal.")
     implementation: list[Task] = Field(default_factory=list, description="Owners, dates and metrics after signature. Shared.")
     escalation: list[Escalation] = Field(default_factory=list, description="Steps before any power play. Shared unless `private: true`.")
-    proposal: Proposal | None = Field(None, description="Counterparty edition settings: `intro` (Markdown). Shared.")
+    proposal: Proposal | None = Field(None, description="Counterparty edition settings: `intro` (Markdown), `valid_until`, "
+                                                  "`recipients`. Shared.")
     review: dict[str, Markdown] = Field(default_factory=dict, description="Post-negotiation prompt -> answer, filled after close. Internal.")
     notes: Markdown | None = Field(None, description="Anything else (Markdown). Internal.")
     red_lines: list[str] = Field(default_factory=list, description="What we never say or show in the room; printed in the "

@@ -7,6 +7,7 @@ with parts removed.
 
 from __future__ import annotations
 
+from negdocs.analyse import reference
 from negdocs.analyse.analysis import Analysis
 from negdocs import phrases
 from negdocs.render.charts import chart
@@ -14,6 +15,7 @@ from negdocs.errors import Problem
 from negdocs.i18n import Lang, current
 from negdocs.render.terms import term
 from negdocs.load.model import Deal
+from negdocs.load.recipients import slug
 from negdocs.project import Settings
 from negdocs.render.scripts import blanks, fill
 from negdocs.analyse.strategy import Pack
@@ -88,12 +90,14 @@ def readiness(findings: list[Problem], pack: Pack) -> list[dict]:
     return list(out.values())
 
 
-def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
+def proposal(deal: Deal, deal_id: str, settings: Settings, recipient: dict | None = None) -> dict:
     """Template context of the counterparty edition, built from shared fields only.
 
     This is an allow-list: each value below is copied from a field FORMAT.md marks shared.
     Nothing else of the deal reaches the proposal templates, so a template cannot leak an
-    internal value by mistake.
+    internal value by mistake. The one trace of ``status`` is ``draft`` (FORMAT.md's DRAFT
+    exception). ``recipient`` (one of :func:`recipients`) makes the stamped copy for that
+    recipient, which names no one else.
     """
     t = current()
     cur = deal.currency
@@ -102,7 +106,14 @@ def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
             for iid, name, kind in issues if any(iid in o.terms for o in deal.meso)]
     options = {"names": [o.name for o in deal.meso], "notes": [o.note or "" for o in deal.meso], "rows": rows} if deal.meso else None
     openings = [(i.name, t.value(i.open, i.kind, cur)) for i in deal.issues if i.open is not None]
+    shown = {name for name, _, _ in rows}
+    also = [i.name for i in deal.issues if i.kind == "text" and i.name not in shown]
     counterparty = deal.counterparty.name if deal.counterparty and deal.counterparty.name else None
+    subject = t._("{context} proposal", context=term(t, "context", deal.context))
+    keywords = [deal.context, counterparty]
+    if recipient is not None:
+        subject += f" {recipient['line'][0].lower()}{recipient['line'][1:]}"
+        keywords.append(f"{reference.LABEL} {recipient['code']}")
     return {
         "edition": "proposal",
         "id": deal_id,
@@ -111,22 +122,40 @@ def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
         "counterparty": counterparty,
         "owner": deal.owner,
         "close_by": deal.close_by,
+        "valid_until": deal.proposal.valid_until if deal.proposal else None,
+        "draft": deal.status == "draft",
         "intro": deal.proposal.intro if deal.proposal else None,
         "options": options,
         "openings": [] if options else openings,
+        "also": also,
         "standards": [{"id": e.id, "kind": term(t, "evidence", e.kind), "summary": e.summary, "source": e.source}
                       for e in deal.evidence if e.shareable],
         "deadlines": [{"date": d.date, "what": d.what, "why": d.why} for d in deal.deadlines],
         "implementation": [{"task": t.task, "owner": t.owner, "due": t.due, "metric": t.metric} for t in deal.implementation],
         "escalation": [{"step": e.step, "by": e.by} for e in deal.escalation if not e.private],
+        "recipient": recipient,
         "meta": {
             "title": t._("{title}: proposal for {counterparty}", title=deal.title, counterparty=counterparty) if counterparty
             else t._("{title}: proposal", title=deal.title),
             "author": deal.owner or "",
-            "subject": t._("{context} proposal", context=term(t, "context", deal.context)),
-            "keywords": ", ".join(filter(None, [deal.context, counterparty])),
+            "subject": subject,
+            "keywords": ", ".join(filter(None, keywords)),
         },
     }
+
+
+def recipients(deal: Deal, deal_id: str) -> list[dict]:
+    """Each recipient's stamp: slug (names the copy's files), name, org, reference code and
+    the line printed on every page. The e-mail address is never printed."""
+    out = []
+    for r in deal.proposal.recipients if deal.proposal else []:
+        made = slug(r.name)
+        code = reference.code(deal_id, made, deal)
+        who = current()._("Prepared for {name}, {org}", name=r.name, org=r.org) if r.org else \
+            current()._("Prepared for {name}", name=r.name)
+        line = f"{who} · {reference.LABEL} {code}"
+        out.append({"slug": made, "name": r.name, "org": r.org, "code": code, "line": line})
+    return out
 
 
 def index_entry(edition: str, deal: Deal, deal_id: str) -> dict:

@@ -26,6 +26,8 @@ class PdfJob:
     root: str  # files under this folder may be read; nothing else
     label: str  # names the deal in messages
     css: str = ""  # paged-media rules for the PDF only (string-set and string() are not valid for a browser)
+    stamps: str = ""  # HTML of the recipients' stamps, one page each (see negdocs.render.stamp)
+    copies: tuple = ()  # (output name, subject, keywords) of each stamped copy, one per stamp page
 
 
 @dataclass
@@ -34,6 +36,7 @@ class PdfResult:
     data: bytes = b""
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    copies: list[tuple[str, bytes]] = field(default_factory=list)  # the stamped copies: (name, PDF)
 
 
 _DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?[^\s\"'<>)]*")
@@ -147,6 +150,12 @@ def _render(job: PdfJob) -> PdfResult:
         document = weasyprint.HTML(string=html, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode(),
                                   custom_metadata=True)
+        copies = []
+        if job.copies:
+            from negdocs.render.stamp import stamp
+
+            sheet = weasyprint.HTML(string=job.stamps, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher).write_pdf()
+            copies = stamp(data, sheet, job.copies)
     except (_Timeout, MemoryError):
         raise
     except Exception as exc:  # WeasyPrint's own failures are reported per document
@@ -156,7 +165,7 @@ def _render(job: PdfJob) -> PdfResult:
     warnings = [f"refused to fetch {url}" for url in refused]
     warnings += [m for m in handler.messages if not m.startswith(("Failed to load", "Error fetching", "Failed to fetch"))
                  or not refused]
-    return PdfResult(job.key, data, warnings)
+    return PdfResult(job.key, data, warnings, copies=copies)
 
 
 def die_with_parent(parent: int, prctl: bool = True, watchdog: bool = True) -> None:

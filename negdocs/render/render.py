@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from negdocs.render import markdown
@@ -41,7 +42,7 @@ class Renderer:
         # "builtin/<name>" always reaches the shipped template, so an override can extend it.
         loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
         self.root = root
-        self.env = jinja2.Environment(
+        self.env = _Sandbox(
             loader=jinja2.ChoiceLoader(loaders),
             extensions=["jinja2.ext.i18n"],
             autoescape=True,
@@ -85,7 +86,7 @@ class Renderer:
                 if size > MAX_PAGE_CHARS:
                     where, line = origin or (name, 0)
                     raise NegdocsError(Problem(where, line, f"the page {name} would be over {MAX_PAGE_CHARS:,} characters; "
-                                               "negdocs stops there: shorten the longest texts of the file", "size"))
+                                               "negdocs stops there: shorten the longest texts of the file or split it", "size"))
                 parts.append(part)
             return "".join(parts)
         except jinja2.TemplateSyntaxError as exc:
@@ -106,6 +107,22 @@ class Renderer:
         return display_path(Path(filename), self.root) if filename else name
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox: a project template (which a pull request can change) reaches no Python
+    internals (``cycler.__init__.__globals__.os`` and the like), changes none of the data it
+    is given, and cannot build a string or list bigger than a page with ``*`` or ``**``."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        sized = [(v, n) for v, n in ((left, right), (right, left)) if isinstance(v, (str, list, tuple))]
+        if operator == "*" and sized and isinstance(sized[0][1], int) and len(sized[0][0]) * sized[0][1] > MAX_PAGE_CHARS:
+            raise SecurityError(f"a repetition of over {MAX_PAGE_CHARS:,} items is not allowed in a template")
+        if operator == "**" and isinstance(right, (int, float)) and isinstance(left, (int, float)) and abs(right) > 100:
+            raise SecurityError("an exponent over 100 is not allowed in a template")
+        return super().call_binop(context, operator, left, right)
+
+
 class _ProjectLoader(jinja2.FileSystemLoader):
     """The project's ``templates/``: a template that is a link to a file outside the project
     (or sits in a linked folder that leads out) is refused, never read."""
@@ -115,7 +132,7 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         self.folder, self.root = folder, root
 
     def get_source(self, environment, template):
-        from negdocs.load.loader import OUTSIDE, escapes
+        from negdocs.load.files import OUTSIDE, escapes
 
         path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
         try:

@@ -77,12 +77,12 @@ def _dotted(loc) -> str:
 
 
 # Importing the rule modules fills the registry, in the order of FORMAT.md's table.
-from negdocs.analyse.checks import preparation, conduct, fit, numbers  # noqa: E402,F401
+from negdocs.analyse.checks import preparation, conduct, fit, numbers, validity  # noqa: E402,F401
 
 ORDER = ("anchor-without-basis", "concession-without-get", "deadline-without-evidence", "price-only", "face-threat",
          "timing", "batna-without-evidence", "relationship-over-gain", "perceived-power", "face-culture", "no-zopa",
          "meso-breaks-walk-away", "meso-unbalanced", "walk-away-below-batna",
-         "script-long")
+         "proposal-expired", "script-long")
 V1 = ORDER[:14]  # the rules of the first release: every strategy pack explains each of them
 assert set(ORDER) == set(WARNINGS), "every registered rule has its place in ORDER"
 WARNINGS = {name: WARNINGS[name] for name in ORDER}
