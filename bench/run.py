@@ -838,6 +838,25 @@ def write_report(argv: list[str], info: dict, results: dict[int, SizeResult], ch
     return text
 
 
+def run_locales(repeats: int, pdf: bool, only: bool) -> int:
+    """The languages row (bench/locales.py), written into results.md."""
+    import locales
+
+    say(f"languages: the example playbooks in {', '.join(locales.LOCALES)}, {repeats} repeat(s)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    found = locales.bench_locales(ROOT, NEGDOCS, measure, OUT / "locales", repeats, pdf)
+    deals = len(list((ROOT / "playbooks").rglob("*.yaml")))
+    lines = locales.section(found, repeats, deals)
+    if only:
+        load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+        lines.insert(2, f"Run alone (`bench/run.py --locales-only --repeats {repeats}`), {time.ctime()}, load {load}.")
+        lines.insert(3, "")
+    locales.replace_section(RESULTS, lines)
+    if only:
+        say("\n".join(lines))
+    return 0
+
+
 def _jsonable(value):
     if isinstance(value, Row):
         return _jsonable(asdict(value))
@@ -862,11 +881,15 @@ def main() -> int:
                         help="skip raw WeasyPrint with the options negdocs passes (pdf/ua-1, metadata); the overhead "
                              "target then compares with plain raw WeasyPrint")
     parser.add_argument("--no-peers", action="store_true", help="skip MkDocs and Chromium")
+    parser.add_argument("--locales-only", action="store_true",
+                        help="only the languages row (the examples in en, de, fr, es); replaces that section of results.md")
     parser.add_argument("--no-stamps", action="store_true", help="skip the proposal stamping rows")
     parser.add_argument("--stamps-only", action="store_true",
                         help="run only the proposal stamping rows and update their section and target in results.md")
     argv = sys.argv[1:]
     args = parser.parse_args(argv)
+    if args.locales_only:
+        return run_locales(max(1, args.repeats), pdf=args.pdf_max > 0, only=True)
     sizes = [10] if args.quick else sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     repeats = 1 if args.quick else max(1, args.repeats)
     if not NEGDOCS.exists():
@@ -920,6 +943,8 @@ def main() -> int:
     if stamps is not None:
         verdicts.append(stamps_target(stamps))
     text = write_report(argv, info, results, chromium, verdicts, busy, time.perf_counter() - started, stamps)
+    run_locales(repeats, pdf=args.pdf_max > 0 or args.full, only=False)
+    text = RESULTS.read_text(encoding="utf-8")
     say("\n" + text)
     say(f"written: {RESULTS.relative_to(ROOT)} and {(OUT / 'results.json').relative_to(ROOT)}")
     return 0

@@ -131,7 +131,7 @@ class BuildResult:
 
 def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | None = None, edition: str = "internal",
           root: Path | None = None, strict: bool = False, force: bool = False, shard: tuple[int, int] | None = None,
-          report: Report = lambda message: None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+          locale: str | None = None, report: Report = lambda message: None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Build the site (and PDFs) for every deal under ``paths`` into ``out``.
 
     Each deal is loaded, checked and rendered in turn, its pages streamed into a staging
@@ -139,6 +139,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     known to be valid, and the staging folder replaces ``out`` only when all succeeded.
     Deals whose key (see :mod:`negdocs.output.incremental`) is unchanged since the last build into
     ``out`` are carried over without being parsed or rendered; ``force`` rebuilds all.
+    ``locale`` overrides negdocs.yaml's default language for this build.
     """
     from negdocs.git import gitinfo
     from negdocs.output import incremental
@@ -147,6 +148,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     from negdocs.render.package import Proposals
 
     project = Project.load(root)
+    project.locale_override = locale
     packs = load_packs(project.root)
     out = (out or project.root / "build").resolve()
     renderer = _renderer(project)
@@ -195,16 +197,20 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             if any(p.is_error for p in problems) or (shard is not None and not in_shard(one.id, shard)):
                 continue  # nothing more to render: the build will fail, or another shard renders it
             rebuilt.append(display)
+            if "internal" in wanted:
+                record["fallback"] = _fallback(packs, one.deal, project)
             for name in wanted:
                 if name == "proposal":
                     jobs_list += _proposal(proposals, one, record, stage, project, pdf)
                     continue
-                page = renderer.render(f"{name}.html", (display, 1), **_page_context(name, one, packs, project, git.get(path, {})))
+                page = renderer.render(f"{name}.html", (display, 1), lang=page_lang(name, one.deal, project),
+                                       **_page_context(name, one, packs, project, git.get(path, {})))
                 staged = stage.write(f"{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
                 record["files"] += [f"{one.id}.html"] + ([f"{one.id}.pdf"] if pdf else [])
                 jobs_list.append(_job(f"{one.id}.pdf", staged, project, display, print_css))
         others = _other_ids(project, paths) if explicit else []
+        problems += _fallback_warnings(packs, records)
         problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
         problems = sorted(problems + project.warnings())
         if any(p.is_error for p in problems):
@@ -221,6 +227,21 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         report(f"warning: {warning}")
     skipped = sorted(d for d, r in records.items() if r["skipped"]) if proposals else []
     return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt), skipped)
+
+
+def _fallback(packs, deal: Deal, project: Project) -> list[str] | None:
+    """``[strategy, locale]`` when the deal's playbook shows an English pack for want of a translation."""
+    locale = project.deal_locale(deal)
+    return [deal.strategy, locale] if packs.pack(deal.strategy, locale)[1] else None
+
+
+def _fallback_warnings(packs, records: dict[str, dict]) -> list[Problem]:
+    """One warning per (project pack, language) a playbook shows in English for want of a translation."""
+    from negdocs.i18n import SUPPORTED
+
+    found = {tuple(f) for r in records.values() if isinstance(f := r.get("fallback"), list) and len(f) == 2
+             and f[0] in packs and f[1] in SUPPORTED[1:]}
+    return [packs.fallback_warning(*key) for key in sorted(found)]
 
 
 def _proposal(proposals, one: Loaded, record: dict, stage, project: Project, pdf: bool) -> list:
@@ -337,7 +358,10 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
         entries = sorted((_entry_from_json(r["entries"]["internal"]) for r in records.values()), key=lambda e: e["id"])
         pdfs = {n for n in stage.names if n.endswith(".pdf")}
         entries = [{**e, "pdf": f"{e['id']}.pdf" in pdfs} for e in entries]
-        stage.write("index.html", renderer.render("index.html", **_index_context("internal", entries, project)).encode())
+        from negdocs.i18n import lang
+
+        page = renderer.render("index.html", lang=lang(project.locale), **_index_context("internal", entries, project))
+        stage.write("index.html", page.encode())
         for asset, data in site_assets(renderer, "", [r["search"]["internal"] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
     stage.commit({"negdocs": __version__, "format": FORMAT_VERSION,
@@ -411,34 +435,58 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def build_date() -> str | None:
+def build_date(locale: str = "en") -> str | None:
     """The build date from SOURCE_DATE_EPOCH, or None: output never carries wall-clock time."""
     import datetime as dt
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
-        return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()) if epoch.isdigit() else None
+        return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date(), locale) if epoch.isdigit() else None
     except (OverflowError, OSError, ValueError):  # not a representable time: no date, as when unset
         return None
 
 
-def _provenance(loaded: Loaded, git: dict) -> dict:
+def _provenance(loaded: Loaded, git: dict, locale: str = "en") -> dict:
     """Where this playbook comes from: content hash, git commit and date, versions; no wall clock."""
-    return {"sha256": loaded.source.digest, "negdocs": __version__, "format": FORMAT_VERSION, "built": build_date(),
+    return {"sha256": loaded.source.digest, "negdocs": __version__, "format": FORMAT_VERSION, "built": build_date(locale),
             "commit": git.get("commit"), "file_commit": git.get("file_commit"), "file_date": git.get("file_date"),
             "modified": git.get("modified", False)}
 
 
-def _page_context(edition: str, loaded: Loaded, packs: dict, project: Project, git: dict) -> dict:
-    pack = packs[loaded.deal.strategy]
-    lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
-    context = editions.internal(loaded.deal, loaded.id, pack, loaded.analysis, loaded.findings, lines,
-                                project.settings, loaded.source.display, _provenance(loaded, git))
-    return {**context, "site": project.settings, "logo": project.logo, "packs": packs}
+def page_lang(edition: str, deal: Deal, project: Project):
+    """The language a page of ``edition`` is written in (see Project.deal_locale, proposal_locale)."""
+    from negdocs.i18n import lang
+
+    return lang(project.proposal_locale(deal) if edition == "proposal" else project.deal_locale(deal))
+
+
+def _page_context(edition: str, loaded: Loaded, packs, project: Project, git: dict) -> dict:
+    """A page's template context, every word and number of it in the page's language."""
+    from negdocs.i18n import writing_in
+
+    t = page_lang(edition, loaded.deal, project)
+    with writing_in(t.code):
+        site_title = editions.site_texts(project.settings, t)["site_title"]
+        if edition == "proposal":
+            return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings,
+                    "logo": project.logo, "site_title": site_title}
+        pack, fallback = packs.pack(loaded.deal.strategy, t.code)
+        lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
+        analysis, findings = loaded.analysis, loaded.findings
+        if t.code != "en":  # the findings' explanations in the playbook's language (the command line keeps English)
+            analysis = analyse(loaded.deal, packs.get(loaded.deal.strategy))  # the command line's findings, reworded
+            findings = checks.run(loaded.source, loaded.deal, analysis, project.settings.checks.ignore, locale=t.code)
+        context = editions.internal(loaded.deal, loaded.id, pack, analysis, findings, lines,
+                                    project.settings, loaded.source.display, _provenance(loaded, git, t.code))
+        recommended = packs.pack("principled", t.code)[0] if "principled" in packs else None
+    return {**context, "site": project.settings, "logo": project.logo, "packs": packs, "recommended": recommended,
+            "pack_fallback": fallback, "site_title": site_title}
 
 
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
+    from negdocs.i18n import lang
+
     order = sorted(entries, key=lambda e: (CONTEXTS.index(e["context"]), e["title"].casefold(), e["id"]))
     return {"edition": edition, "deals": [e for e in order if not e.get("guide")], "guides": [e for e in order if e.get("guide")],
-            "site": project.settings,
-            "logo": project.logo, "label": project.settings.confidentiality, "built": build_date()}
+            "site": project.settings, "logo": project.logo, "built": build_date(project.locale),
+            **editions.site_texts(project.settings, lang(project.locale))}

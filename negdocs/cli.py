@@ -59,8 +59,11 @@ def cli():
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only: no progress, no summary.")
 @click.option("--shard", callback=lambda ctx, param, value: _shard(value), default=None, metavar="K/N",
               help="Build the K-th of N stable shares of the deals (by id hash); merge with `negdocs index`.")
+@click.option("--locale", callback=lambda ctx, param, value: _locale(value), default=None, metavar="L",
+              help="Language for this build (en, de, fr, es) instead of negdocs.yaml's `locale`; a deal's or a "
+                   "counterparty's own `locale` still wins.")
 @reports_problems
-def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
+def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard, locale):
     """Validate, check and render PATHS (default: playbooks/) into --out."""
     from negdocs.build import build as run_build
 
@@ -68,7 +71,7 @@ def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
 
     with Progress(enabled=not quiet) as progress:
         result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict, force=force, shard=shard,
-                           report=lambda m: click.echo(visible(m), err=True), progress=progress.update)
+                           locale=locale, report=lambda m: click.echo(visible(m), err=True), progress=progress.update)
     for problem in result.problems:
         click.echo(line(problem), err=True)
     if quiet:
@@ -196,6 +199,14 @@ def trace(file):
 def _plain(value: str) -> str:
     """A value from a deal file on one terminal line: nothing that does not print."""
     return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in value)
+
+
+def _locale(value):
+    from negdocs.i18n import SUPPORTED, unsupported
+
+    if value is None or value in SUPPORTED:
+        return value
+    raise click.BadParameter(unsupported(value), param_hint="--locale")
 
 
 def _shard(value):

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from negdocs.errors import NegdocsError, Problem, display_path, short
+from negdocs.load.model import LocaleCode
 from negdocs.load.loader import read_source
 
 CONFIG_NAME = "negdocs.yaml"
@@ -33,6 +34,7 @@ class Settings(BaseModel):
     paper: Literal["A4", "Letter"] = Field("A4", description="PDF paper size: A4 or Letter.")
     confidentiality: str = Field("Confidential: internal use only", description="Label on every page of the internal edition.")
     checks: ChecksConfig = Field(default_factory=ChecksConfig, description="`ignore`: warning rules silenced project-wide.")
+    locale: LocaleCode = Field("en", description="Default language of every playbook and proposal: en, de, fr or es.")
 
 
 def _rgb(colour: str) -> list[int]:
@@ -150,6 +152,21 @@ class Project:
     settings: Settings = field(default_factory=Settings)
     logo: str | None = None  # data: URI
     lines: dict = field(default_factory=dict)  # line of each negdocs.yaml value
+    locale_override: str | None = None  # `negdocs build --locale`, for one build
+
+    @property
+    def locale(self) -> str:
+        """The project's default language: ``--locale``, else negdocs.yaml's ``locale``, else ``en``."""
+        return self.locale_override or self.settings.locale
+
+    def deal_locale(self, deal) -> str:
+        """Language of a deal's internal playbook: its own ``locale`` wins over the project default."""
+        return deal.locale or self.locale
+
+    def proposal_locale(self, deal) -> str:
+        """Language of a deal's proposal: ``counterparty.locale``, else the project default (never
+        the deal's own ``locale``, which is our team's language)."""
+        return (deal.counterparty.locale if deal.counterparty else None) or self.locale
 
     @classmethod
     def load(cls, root: Path | None = None) -> "Project":

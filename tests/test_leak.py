@@ -53,11 +53,25 @@ MAY_SHOW: dict[str, set[str]] = {"status": {"draft"}}
 MANIFEST = ".negdocs-build.json"  # outside DIR/proposal/; its promise is another test's
 
 
+LOCALES = ("en", "de", "fr", "es")
+GROUPS = (",", ".", " ", "\u202f", "\u00a0", "'")  # English, German/Spanish, French (narrow no-break space)...
+
+
 def spellings(n: int) -> set[str]:
-    """How a number may be written in a document."""
+    """How a number may be written in a document, in any of the four languages: 120000,
+    120,000, 120.000,00 $, 120 000 $US (narrow no-break space), US$120,000, 120k..."""
     grouped = f"{n:,}"
-    return {str(n), grouped, grouped.replace(",", "."), grouped.replace(",", " "), grouped.replace(",", "\u202f"),
-            f"{round(n / 1000)}k", f"${grouped}", f"{n / 1000:g}k"}
+    found = {str(n), f"{round(n / 1000)}k", f"{n / 1000:g}k", f"{round(n / 1000)}\u00a0k", f"{round(n / 1000)} k"}
+    for group in GROUPS:
+        found |= {grouped.replace(",", group), f"${grouped.replace(',', group)}", f"US${grouped.replace(',', group)}"}
+    return found
+
+
+# The proposal's money in each language's spelling (CLDR, as Babel bundles it): an oracle
+# written out by hand, not computed by the code under test.
+OPEN_SPELLING = {"en": lambda n: f"{n:,} USD", "de": lambda n: f"{n:,}".replace(",", ".") + "\u00a0$",
+                 "fr": lambda n: f"{n:,}".replace(",", "\u202f") + "\u00a0$US",
+                 "es": lambda n: f"{n:,}".replace(",", ".") + "\u00a0US$"}
 
 
 @dataclass
@@ -125,11 +139,13 @@ def deal_pairs(draw) -> Case:
         "implementation": [{"task": public(), "owner": public(), "due": "2027-04-15", "metric": public()}],
         "public_escalation": {"step": public(), "by": "2027-03-15"},
         "proposal": {"intro": public(), "recipients": recipients},
+        "cp_locale": draw(st.sampled_from(LOCALES)),  # the proposal's language
     }
 
     # -- internal fields, different on the two sides
     pairs = {
         "strategy": two(["power-based", "principled"]), "status": two(["draft", "active", "closed"], "status"),
+        "locale": two(LOCALES),  # our team's language: never the proposal's
         "stakes": two(["low", "medium", "high"]), "relationship": two(["one-off", "repeated"]),
         "reputation_sensitive": two([True, False]), "culture": two(["direct", "indirect", "high-power-distance"]),
         "risk": two(["low", "medium", "high"]), "political_cost": two(["low", "medium", "high"]),
@@ -169,9 +185,9 @@ def deal_pairs(draw) -> Case:
             side.markers.add(owner)  # internal and shared: may appear
         side.deal.update({
             "format": common["format"], "title": common["title"], "context": common["context"], "strategy": pick["strategy"],
-            "status": pick["status"], "owner": owner, "currency": "USD", "close_by": common["close_by"], "stakes": pick["stakes"],
+            "status": pick["status"], "locale": pick["locale"], "owner": owner, "currency": "USD", "close_by": common["close_by"], "stakes": pick["stakes"],
             "summary": secret(side),
-            "counterparty": {"name": counterparty, "relationship": pick["relationship"],
+            "counterparty": {"name": counterparty, "locale": common["cp_locale"], "relationship": pick["relationship"],
                              "reputation_sensitive": pick["reputation_sensitive"], "culture": pick["culture"], "their_batna": secret(side)},
             "batna": {"summary": secret(side), "value": secret_number(side), "time": secret(side), "risk": pick["risk"],
                       "political_cost": pick["political_cost"], "evidence": [secret_id], "strengthen": [secret(side)]},
@@ -294,10 +310,18 @@ def check_pair(tmp_path_factory, case: Case) -> None:
         assert sorted(m for m in case.shared if m not in text) == [], "shared values missing from the proposal"
         assert recipient_leaks(texts, case) == [], "a recipient is named where only they may be"
         assert len([n for n in files if n.count("/") > 1]) == 2 * len(case.recipients)  # HTML and Word per copy
+        locale = side.deal["counterparty"]["locale"]
+        assert f'<html lang="{locale}">' in text, "the proposal is in the counterparty's language"
         for issue in side.deal["issues"]:
             if issue["kind"] == "money":
-                assert f"{issue['open']:,} USD" in text
+                assert OPEN_SPELLING[locale](issue["open"]) in text
     assert differences(*map(masked, builds)) == [], "internal fields leaked: proposals of deals that differ only in them differ"
+
+
+@pytest.mark.parametrize("spelled", ["120.000,00\u00a0$", "120\u202f000\u00a0$US", "120.000\u00a0US$", "US$120,000", "120k"])
+def test_every_languages_spelling_of_a_number_is_caught(spelled):
+    side = Side({}, numbers={120000})
+    assert marker_leaks(f"<p>Total: {spelled}</p>", side, Case((side, side), set(), set())) != []
 
 
 LEAK_SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from negdocs import FORMAT_VERSION
 from negdocs.errors import short
+from negdocs.i18n import check_locale
 from negdocs.load import recipients
 from negdocs.load.currencies import ISO_4217
 
@@ -50,6 +51,7 @@ def _currency(value):
     raise ValueError(f"{short(value)} is not an ISO 4217 currency code such as USD, EUR or GBP{hint}")
 
 
+LocaleCode = Annotated[Literal["en", "de", "fr", "es"], BeforeValidator(check_locale)]
 Slug = Annotated[str, Field(pattern=SLUG_RE.pattern, max_length=80, json_schema_extra={"examples": ["price"]})]
 Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={"format": "date"})]
 Currency = Annotated[str, BeforeValidator(_currency), Field(pattern=r"^[A-Z]{3}$")]
@@ -111,6 +113,8 @@ class Counterparty(Strict):
     culture: Literal["direct", "indirect", "high-power-distance"] | None = Field(
         None, description="Their negotiation culture; picks the culture notes and the face-saving checks. Internal.")
     their_batna: str | None = Field(None, description="Our estimate of their best alternative. Internal.")
+    locale: LocaleCode | None = Field(None, description="Language of the proposal: `en`, `de`, `fr` or `es`; default: "
+                                      "`locale` of negdocs.yaml, else `en` (never the deal's own). Shared.")
 
 
 class Batna(Strict):
@@ -257,6 +261,8 @@ class Deal(Strict):
     strategy: Slug = Field("power-based", description="Strategy pack id: `power-based` (default), `principled`, or one the project adds. Internal.")
     status: Literal["draft", "active", "closed"] = Field("draft", description="Default `draft`. Internal.")
     owner: str | None = Field(None, description="Who runs the negotiation. Shared.")
+    locale: LocaleCode | None = Field(None, description="Language of the internal playbook: `en`, `de`, `fr` or `es`; "
+                                      "default: `locale` of negdocs.yaml, else `en`. Shared.")
     currency: Currency = Field("USD", description="ISO 4217 code (default USD); formats every money value. Shared.")
     close_by: Date | None = Field(None, description="Target signature date (YYYY-MM-DD). Shared.")
     stakes: Level | None = Field(None, description="What pressing the advantage could gain. Internal.")

@@ -4,9 +4,10 @@ The manifest in the output folder records, per deal file, the key of each output
 produced. A deal whose key is unchanged is not parsed or rendered again; its files are
 carried over from the previous build. The key covers the deal file's bytes, its git
 provenance, the templates each edition uses (found by following extends/include/import),
-the strategy packs, ``negdocs.yaml``, SOURCE_DATE_EPOCH, the negdocs and WeasyPrint
-versions and, for a deal with ``proposal.valid_until``, today's date, so an incremental
-build is byte-identical to a clean one and reports the same findings.
+the strategy packs, ``negdocs.yaml``, the language (``--locale``) and the catalogs,
+SOURCE_DATE_EPOCH, the negdocs and WeasyPrint versions and, for a deal with
+``proposal.valid_until``, today's date, so an incremental build is byte-identical to a clean
+one and reports the same findings.
 """
 
 from __future__ import annotations
@@ -68,8 +69,10 @@ class Keys:
         settings = (project.root / "negdocs.yaml").read_bytes() if (project.root / "negdocs.yaml").is_file() else b""
         packs = [p.read_bytes() for p in sorted(pack_files)]
         weasy = _weasyprint_version() if pdf else "-"
+        from negdocs.i18n import catalog_digest
+
         self.common = sha(__version__, FORMAT_VERSION, weasy, settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
-                          project.logo or "", *packs)
+                          project.logo or "", project.locale, catalog_digest(), *packs)
         self.env = env
         self.extra = extra or {}  # edition -> what else its outputs depend on (the Word template)
         self.pdf = pdf

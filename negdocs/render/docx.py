@@ -18,7 +18,6 @@ import re
 import zipfile
 from pathlib import Path
 
-from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem, display_path
 from negdocs.load.archive import checked_zip
 from negdocs.render import markdown
@@ -63,9 +62,17 @@ def template(project_templates: Path, root: Path) -> tuple[Path, bytes]:
 
 
 def render(view: dict, reference: bytes, paper: str) -> bytes:
-    """One proposal (or a recipient's copy: ``view['recipient']``) as .docx bytes."""
+    """One proposal (or a recipient's copy: ``view['recipient']``) as .docx bytes, its fixed
+    words and dates in the language in effect (:func:`negdocs.i18n.current`), which is also
+    the document's language (core properties and the default run language)."""
     import docx
     from docx.shared import Mm
+
+    from negdocs.i18n import current
+
+    t = current()
+    _ = t._
+    long_date = t.date
 
     doc = docx.Document(io.BytesIO(reference))
     body = doc.element.body
@@ -75,59 +82,62 @@ def render(view: dict, reference: bytes, paper: str) -> bytes:
     section = doc.sections[0]
     section.page_width, section.page_height = (Mm(v) for v in PAPER[paper])
     writer = _Writer(doc)
-    running = view["title"] + (f" · proposal for {view['counterparty']}" if view["counterparty"] else "")
+    running = view["title"] + (" · " + _("proposal for {counterparty}", counterparty=view["counterparty"])
+                               if view["counterparty"] else "")
     stamp = view["recipient"]["line"] if view["recipient"] else None
     for header in (section.header, section.first_page_header, section.even_page_header):
         writer.fill(header, [(running, "")] + ([("DRAFT", "b")] if view["draft"] else []))
     for footer in (section.footer, section.first_page_footer, section.even_page_footer):
-        writer.fill(footer, ([(stamp, "")] if stamp else []) + [("Page ", "PAGE")])
+        writer.fill(footer, ([(stamp, "")] if stamp else []) + [(_("Page") + " ", "PAGE")])
     if view["draft"]:
         writer.para([("DRAFT", "b")])
-    writer.para([("Proposal" + (f" for {view['counterparty']}" if view["counterparty"] else ""), "")])
+    writer.para([(_("Proposal for {counterparty}", counterparty=view["counterparty"]) if view["counterparty"]
+                  else _("Proposal"), "")])
     writer.heading(view["title"], 1)
     if view["valid_until"]:
-        writer.para([(f"This proposal is valid until {long_date(view['valid_until'])}.", "b")])
-    for label, value in (("Prepared for", view["counterparty"]), ("Contact", view["owner"]),
-                         ("Proposed signature", long_date(view["close_by"]))):
+        writer.para([(_("This proposal is valid until {date}.", date=long_date(view["valid_until"])), "b")])
+    for label, value in ((_("Prepared for:"), view["counterparty"]), (_("Contact:"), view["owner"]),
+                         (_("Proposed signature:"), long_date(view["close_by"]))):
         if value:
-            writer.para([(f"{label}: ", "b"), (value, "")])
+            writer.para([(f"{label} ", "b"), (value, "")])
     if view["intro"]:
-        writer.heading("Introduction", 2)
+        writer.heading(_("Introduction"), 2)
         writer.markdown(view["intro"])
     options = view["options"]
     if options:
-        writer.heading("Options", 2)
-        writer.para([("The options below are offered together; each is a complete package, and we are glad to go with "
-                      "whichever suits you best.", "")])
+        writer.heading(_("Options"), 2)
+        writer.para([(_("The options below are offered together; each is a complete package, and we are glad to go with "
+                        "whichever suits you best."), "")])
         rows = [[name, *values] for name, _, values in options["rows"]]
         if any(options["notes"]):
-            rows.append(["Why choose it", *options["notes"]])
-        writer.table(["Term", *options["names"]], rows)
+            rows.append([_("Why choose it"), *options["notes"]])
+        writer.table([_("Term"), *options["names"]], rows)
     elif view["openings"]:
-        writer.heading("Our proposal", 2)
-        writer.table(["Term", "Our proposal"], [list(row) for row in view["openings"]])
+        writer.heading(_("Our proposal"), 2)
+        writer.table([_("Term"), _("Our proposal")], [list(row) for row in view["openings"]])
     if view["also"]:
-        writer.heading("Also to agree", 2)
-        writer.para([("We would also like to agree on these terms together:", "")])
+        writer.heading(_("Also to agree"), 2)
+        writer.para([(_("We would also like to agree on these terms together:"), "")])
         for name in view["also"]:
             writer.para([(name, "")], "List Bullet")
     if view["standards"]:
-        writer.heading("The standards we rely on", 2)
+        writer.heading(_("The standards we rely on"), 2)
         for s in view["standards"]:
             writer.para([(f"{s['kind'].capitalize()}: ", "b"), (s["summary"], "")]
-                        + ([(f" Source: {s['source']}", "i")] if s["source"] else []), "List Bullet")
+                        + ([(" " + _("Source: {source}", source=s["source"]), "i")] if s["source"] else []), "List Bullet")
     if view["deadlines"]:
-        writer.heading("Dates and why they matter", 2)
-        writer.table(["Date", "What", "Why"], [[long_date(d["date"]), d["what"], d["why"] or ""] for d in view["deadlines"]])
+        writer.heading(_("Dates and why they matter"), 2)
+        writer.table([_("Date"), _("What"), _("Why")], [[long_date(d["date"]), d["what"], d["why"] or ""] for d in view["deadlines"]])
     if view["implementation"]:
-        writer.heading("Joint implementation plan", 2)
-        writer.table(["Task", "Owner", "Due", "Measure of success"],
+        writer.heading(_("Joint implementation plan"), 2)
+        writer.table([_("Task"), _("Owner"), _("Due"), _("Measure of success")],
                      [[t["task"], t["owner"] or "", long_date(t["due"]), t["metric"] or ""] for t in view["implementation"]])
     if view["escalation"]:
-        writer.heading("If we get stuck", 2)
+        writer.heading(_("If we get stuck"), 2)
         for e in view["escalation"]:
-            writer.para([(e["step"] + (f", by {long_date(e['by'])}" if e["by"] else ""), "")], "List Number")
-    _properties(doc, view["meta"])
+            writer.para([(_("{step}, by {date}", step=e["step"], date=long_date(e["by"])) if e["by"] else e["step"], "")],
+                        "List Number")
+    _properties(doc, view["meta"], t.code)
     out = io.BytesIO()
     doc.save(out)
     return normalise(out.getvalue())
@@ -218,11 +228,28 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _properties(doc, meta: dict) -> None:
-    """Core properties from the view's metadata only; nothing of the template's remains."""
+LANGUAGE_TAGS = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES"}
+
+
+def _properties(doc, meta: dict, locale: str = "en") -> None:
+    """Core properties from the view's metadata only (and the document's language); nothing of
+    the template's remains. The language is also set on the default run properties, which is
+    what Word's proofing and screen readers follow."""
+    from docx.oxml.ns import qn
+
     props = doc.core_properties
-    for name in ("category", "comments", "content_status", "identifier", "language", "last_modified_by", "version"):
+    for name in ("category", "comments", "content_status", "identifier", "last_modified_by", "version"):
         setattr(props, name, "")
+    props.language = LANGUAGE_TAGS.get(locale, locale)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            lang = rpr.find(qn("w:lang"))
+            if lang is None:
+                lang = rpr.makeelement(qn("w:lang"), {})
+                rpr.append(lang)
+            lang.set(qn("w:val"), LANGUAGE_TAGS.get(locale, locale))
     props.title, props.author, props.subject, props.keywords = (_xml_text(meta[k]) for k in ("title", "author", "subject",
                                                                                                "keywords"))
     props.revision = 1

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
 from negdocs.analyse.fingerprint import is_guide
+from negdocs.i18n import writing_in
 from negdocs.render import docx, editions
 
 PREFIX = "proposal/"
@@ -48,21 +49,29 @@ class Proposals:
         deal, deal_id = loaded.deal, loaded.id
         if is_guide(deal):
             return None
+        with writing_in(self.project.proposal_locale(deal)) as t:  # the counterparty's language (never the deal's)
+            return self._package(loaded, t)
+
+    def _package(self, loaded, t) -> Package:
+        deal, deal_id = loaded.deal, loaded.id
         settings = self.project.settings
+        site_title = editions.site_texts(settings, t)["site_title"]
         out = Package(html=f"{PREFIX}{deal_id}.html", pdf=f"{PREFIX}{deal_id}.pdf")
         copies = []
         stamps = []
         for recipient in [None, *editions.recipients(deal, deal_id)]:
             view = editions.proposal(deal, deal_id, settings, recipient)
             stem = f"{PREFIX}{deal_id}" + (f"/{recipient['slug']}" if recipient else "")
-            page = self.renderer.render("proposal.html", (loaded.source.display, 1), **view, site=settings, logo=self.project.logo)
+            page = self.renderer.render("proposal.html", (loaded.source.display, 1), lang=t, **view, site=settings,
+                                        logo=self.project.logo, site_title=site_title)
             out.files[f"{stem}.html"] = page.encode("utf-8")
             out.files[f"{stem}.docx"] = docx.render(view, self.reference, settings.paper)
             if recipient:
                 copies.append((f"{stem}.pdf", view["meta"]["subject"], view["meta"]["keywords"]))
                 stamps.append(recipient["line"])
         if copies:
-            out.stamps = self.renderer.render("proposal-stamp.html", (loaded.source.display, 1), stamps=stamps, site=settings)
+            out.stamps = self.renderer.render("proposal-stamp.html", (loaded.source.display, 1), lang=t, stamps=stamps,
+                                              site=settings, site_title=site_title)
             out.copies = tuple(copies)
         return out
 

@@ -48,18 +48,25 @@ def rule(name: str, summary: str) -> Callable[[RuleFn], RuleFn]:
 
 
 def run(source: Source, deal: Deal, analysis: Analysis | None = None, ignore: Iterable[str] = (),
-        strict: bool = False) -> list[Problem]:
-    """Run every warning rule not ignored by the deal or the project."""
-    analysis = analysis or analyse(deal)
-    silenced = set(ignore) | set(deal.checks.ignore if deal.checks else ())
-    severity = "error" if strict else "warning"
-    found = []
-    for name, entry in WARNINGS.items():
-        if name in silenced:
-            continue
-        for loc, message in entry.fn(deal, analysis):
-            where = _dotted(loc)
-            found.append(Problem(source.display, source.line(loc), f"{where}: {message}" if where else message, name, severity))
+        strict: bool = False, locale: str = "en") -> list[Problem]:
+    """Run every warning rule not ignored by the deal or the project.
+
+    Messages are English for the command line; ``locale`` writes them in the deal's language
+    for its playbook (rules write through :func:`negdocs.i18n.current`)."""
+    from negdocs.i18n import writing_in
+
+    with writing_in(locale):
+        analysis = analysis or analyse(deal)
+        silenced = set(ignore) | set(deal.checks.ignore if deal.checks else ())
+        severity = "error" if strict else "warning"
+        found = []
+        for name, entry in WARNINGS.items():
+            if name in silenced:
+                continue
+            for loc, message in entry.fn(deal, analysis):
+                where = _dotted(loc)
+                found.append(Problem(source.display, source.line(loc), f"{where}: {message}" if where else message, name,
+                                     severity))
     return found
 
 
