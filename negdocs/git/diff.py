@@ -26,7 +26,7 @@ from negdocs.output import escape
 MOVES = ("open", "target", "floor", "walk_away")
 # every field of a deal is compared (a test keeps this true): values at the top level...
 TOP = ("id", "title", "context", "strategy", "status", "owner", "currency", "close_by", "stakes", "summary", "notes",
-       "red_lines")
+       "red_lines", "locale")
 # ...sections of named fields...
 SECTIONS = ("counterparty", "batna", "proposal", "checks")
 # ...and lists: section -> the fields that name its items (the first one set), to match them by
