@@ -17,12 +17,15 @@ EDITION ?= all
 build: system-deps $(STAMP)
 	$(BIN)/negdocs build playbooks --out build --edition $(EDITION)
 
+# The suite runs on every core (pytest-xdist); TEST_JOBS=0 runs it in one process.
+TEST_JOBS ?= auto
+
 test: system-deps $(STAMP) $(SARIF_SCHEMA) browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS)
 
 # Needs nothing beyond the venv: no WeasyPrint PDFs, no browser, SARIF schema test skipped if not fetched.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not pdf and not browser"
+	$(BIN)/python -m pytest -n $(TEST_JOBS) -m "not pdf and not browser"
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
