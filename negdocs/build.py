@@ -13,16 +13,17 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from negdocs import FORMAT_VERSION, __version__
-from negdocs.analyse import checks
+from negdocs.analyse import approvals, checks
 from negdocs.render import editions
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
 from negdocs.load.loader import Source, read_source
+from negdocs.load.matrix import check_deal
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
 from negdocs.analyse.strategy import load_packs
@@ -52,7 +53,10 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
     deal, problems = validate(source, packs, checks.WARNINGS)
     if deal is None:
         return None, problems
-    analysis = analyse(deal)
+    problems += check_deal(source, deal, project.matrix)
+    if problems:
+        return None, problems
+    analysis = replace(analyse(deal), approvals=approvals.evaluate(deal, source, project.matrix, project.approved_terms(path)))
     findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 

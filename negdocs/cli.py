@@ -176,11 +176,12 @@ def _shard(value):
 
 
 @cli.command()
-def schema():
+@click.option("--project", is_flag=True, help="The schema of negdocs.yaml (settings and approval matrix) instead.")
+def schema(project):
     """Print the JSON Schema of the deal format (for editors and CI)."""
     from negdocs.load.schema import schema_json
 
-    click.echo(schema_json(), nl=False)
+    click.echo(schema_json(project), nl=False)
 
 
 @cli.command()

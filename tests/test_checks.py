@@ -115,7 +115,8 @@ def test_base_deal_is_clean():
 
 
 def test_every_rule_has_cases():
-    assert sorted(CASES) == sorted(checks.WARNINGS)
+    """The approval rules need a matrix: tests/test_approvals.py has their cases."""
+    assert sorted(CASES) == sorted(name for name, r in checks.WARNINGS.items() if not r.project_only)
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))

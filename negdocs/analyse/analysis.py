@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from negdocs.load.model import NUMERIC_KINDS, Deal, Issue
+
+if TYPE_CHECKING:
+    from negdocs.analyse.approvals import Verdict
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Analysis:
     one_way: list[int]  # indexes of concessions that give without a get
     batna: BatnaCheck | None
     do_not_use: dict[str, str]  # rule name -> reason, under power-based only
+    approvals: "Verdict | None" = None  # the approval matrix applied (see negdocs.analyse.approvals)
 
     @property
     def meso_spread(self) -> float | None:
