@@ -139,6 +139,47 @@ def diff(specs, rev, fmt):
     click.echo(render(diffs, fmt), nl=False)
 
 
+def _date(ctx, param, value):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD", param_hint=param.opts[0])
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--role", required=True, help="The role signing off; a role of a rule in negdocs.yaml's approval matrix.")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who signs off (a name on one line).")
+@click.option("--on", "on", callback=_date, default=None, metavar="YYYY-MM-DD", help="The date of the sign-off (default: today, UTC).")
+@reports_problems
+def approve(path, role, by, on):
+    """Record a sign-off of PATH's current terms by ROLE (adds or renews one line of the file)."""
+    from negdocs.commands.approve import approve as run_approve
+
+    done = run_approve(path, role, by, on)
+    if not done.changed:
+        click.echo(f"negdocs: {done.display} already carries this sign-off of {role}; nothing was changed")
+        return
+    verb = "renewed" if done.renewed else "added"
+    click.echo(f"negdocs: {verb} the sign-off of {role} by {_printable(by)} ({done.on.isoformat()}, fingerprint "
+               f"{done.fingerprint}) in {done.display}; commit the file to record it")
+    if not done.required:
+        click.echo(f"negdocs: note: no rule of the matrix requires {role} for this deal at its current terms", err=True)
+
+
+def _printable(text: str) -> str:
+    """Text for a terminal: control and format characters shown as escapes."""
+    import unicodedata
+
+    return "".join(c if unicodedata.category(c)[0] != "C" else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
