@@ -173,6 +173,27 @@ def approve(path, role, by, on):
         click.echo(f"negdocs: note: no rule of the matrix requires {role} for this deal at its current terms", err=True)
 
 
+@cli.command()
+@PATHS
+@click.option("--rev", default=None, metavar="REV", help="Only the deals changed since git REV (all of them when negdocs.yaml changed).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="markdown is meant for a pull-request comment or a job summary.")
+@reports_problems
+def approvals(paths, rev, fmt):
+    """Per deal, each sign-off the approval matrix requires: approved, stale or missing, and who committed it.
+
+    Exit code 1 when any sign-off is missing or stale, or a file has errors.
+    """
+    from negdocs.commands.approvals import collect, render
+
+    deals, problems = collect(paths, rev)
+    click.echo(render(deals, fmt), nl=False)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems or any(d.state in ("missing", "stale") for d in deals):
+        sys.exit(1)
+
+
 def _printable(text: str) -> str:
     """Text for a terminal: control and format characters shown as escapes."""
     import unicodedata

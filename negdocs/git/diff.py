@@ -99,6 +99,7 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
                 result.changes.append(Change(section, "", key, _plain(a_d.get(key)), _plain(b_d.get(key)), text))
     for section, key in KEYS.items():
         _compare_list(section, key, getattr(old, section), getattr(new, section), result)
+    _compare_approvals(old, new, result)
     old_f = _findings(old, old_source, ignore)
     new_f = _findings(new, new_source, ignore)
     result.new_findings = sorted(new_f - old_f)
@@ -164,6 +165,33 @@ def _compare_list(section: str, key: str, old: list, new: list, result: DealDiff
             if a[name] != b[name]:
                 result.changes.append(Change(section, k, name, a[name], b[name],
                                              f"{singular} {k!r} {name}: {_show(a[name])} -> {_show(b[name])}"))
+
+
+def _compare_approvals(old: Deal, new: Deal, result: DealDiff):
+    """Sign-offs added, renewed or removed, and those the change of terms voided."""
+    from negdocs.analyse.approvals import changes, fingerprint
+
+    before, after = fingerprint(old), fingerprint(new)
+    old_by_role = {a.role: a for a in old.approvals}
+    what = changes(old, new)
+    for a in new.approvals:
+        o = old_by_role.get(a.role)
+        record = a.model_dump(mode="json")
+        stale = "" if a.fingerprint == after else " (for other terms: stale)"
+        if o is None:
+            result.changes.append(Change("approvals", a.role, "", None, record, f"approval added: {a.role} by {a.by} "
+                                         f"({a.on.isoformat()}){stale}"))
+        elif o != a:
+            result.changes.append(Change("approvals", a.role, "", o.model_dump(mode="json"), record, f"approval renewed: "
+                                         f"{a.role} by {a.by} ({a.on.isoformat()}){stale}"))
+        elif a.fingerprint == before != after:
+            shown = ", ".join(what[:4]) + (f" and {len(what) - 4} more" if len(what) > 4 else "")
+            result.changes.append(Change("approvals", a.role, "fingerprint", before, after, f"approval voided: {a.role} "
+                                         f"(by {a.by}, {a.on.isoformat()}) no longer matches the terms ({shown})"))
+    for role, o in old_by_role.items():
+        if role not in {a.role for a in new.approvals}:
+            result.changes.append(Change("approvals", role, "", o.model_dump(mode="json"), None,
+                                         f"approval removed: {role} (by {o.by}, {o.on.isoformat()})"))
 
 
 # -- output -------------------------------------------------------------------------------
