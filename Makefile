@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.negdocs-installed
 # The SARIF 2.1.0 JSON Schema, from Microsoft's MIT-licensed npm package (tests validate against it).
 SARIF_SCHEMA := tests/.cache/sarif-schema-2.1.0.json
 
-.PHONY: build test test-fast bench golden clean system-deps
+.PHONY: build test test-fast bench golden clean system-deps mutate
 
 .DEFAULT_GOAL := build
 include mk/browser.mk
@@ -22,6 +22,11 @@ test-fast: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
+
+# Mutation testing of one module: make mutate MODULE=negdocs/load/loader.py (scores: tests/MUTATION.md).
+mutate: $(STAMP)
+	@test -n "$(MODULE)" || { echo "usage: make mutate MODULE=negdocs/<stage>/<module>.py (one module at a time)"; exit 2; }
+	$(BIN)/python scripts/mutate.py $(MODULE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
