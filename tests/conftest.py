@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -15,6 +16,12 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "playbooks"
 
 MINIMAL = "format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
+
+
+def copy_examples(root: Path) -> None:
+    """The example project into ``root``: playbooks/ and negdocs.yaml (its approval matrix)."""
+    shutil.copytree(EXAMPLES, root / "playbooks")
+    shutil.copy(REPO / "negdocs.yaml", root / "negdocs.yaml")
 
 
 def pytest_addoption(parser):

@@ -360,3 +360,19 @@ def test_fingerprint_is_the_documented_hash():
          "their_walk_away": None, "walk_away": None}], "meso": [], "strategy": "power-based"}
     text_ = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert fingerprint(deal) == hashlib.sha256(text_.encode()).hexdigest()[:12]
+
+
+# -- the playbook --------------------------------------------------------------------------------
+def test_playbook_cover_and_readiness_show_the_sign_offs_the_proposal_none(make_project):
+    from negdocs.build import build
+
+    project = make_project({"negdocs.yaml": MATRIX, "playbooks/acme.yaml": approved(with_price(open=1300, walk_away=800, target=1200),
+                                                                                   "legal")})
+    build(out=project.root / "build", pdf=False, edition="all", root=project.root)
+    page = (project.root / "build" / "acme.html").read_text()
+    assert ('<dt>Sign-offs</dt><dd class="signoffs">Needs: sales-manager (depth 38% on Price), cfo (value 1,200 USD)</dd>'
+            in page)
+    assert '<tr><th scope="row">cfo</th><td>value 1,200 USD</td><td><span class="state state-missing">missing</span></td><td></td></tr>' in page
+    assert "legal" not in page.split("<table class=\"signoffs\">")[1].split("</table>")[0]  # not required: not a row
+    proposal = (project.root / "build" / "proposal" / "acme.html").read_text()
+    assert "Sign-offs" not in proposal and "Ann Lee" not in proposal and "sales-manager" not in proposal

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conftest import copy_examples
+
 REPO = Path(__file__).resolve().parent.parent
 BROWSER = REPO / "tests" / "browser"
 AUDIT = BROWSER / "audit.js"
@@ -95,7 +97,7 @@ def _where(site: Path, message: dict) -> str:
 def site(tmp_path_factory) -> Path:
     """The example site (both editions, no PDF) built from a copy of playbooks/."""
     root = tmp_path_factory.mktemp("examples")
-    shutil.copytree(REPO / "playbooks", root / "playbooks")
+    copy_examples(root)
     out = _build(root)
     assert (out / "index.html").is_file() and (out / "proposal" / "index.html").is_file()
     return out

@@ -186,11 +186,11 @@ def test_strict_makes_warnings_errors():
 
 
 def test_examples_have_no_findings(make_project):
-    from conftest import EXAMPLES
+    from conftest import EXAMPLES, copy_examples
     import shutil
 
     project = make_project()
-    shutil.copytree(EXAMPLES, project.root / "playbooks")
+    copy_examples(project.root)
     result = project.run("check")
     assert result.exit_code == 0
     assert result.stdout == ""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, copy_examples
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -21,7 +21,7 @@ def site(tmp_path_factory):
     from negdocs.build import build
 
     root = tmp_path_factory.mktemp("golden")
-    shutil.copytree(EXAMPLES, root / "playbooks")
+    copy_examples(root)
     import os
 
     old = os.environ.get("SOURCE_DATE_EPOCH")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from negdocs.build import build
-from conftest import EXAMPLES
+from conftest import EXAMPLES, copy_examples
 
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    shutil.copytree(EXAMPLES, tmp_path / "playbooks")
+    copy_examples(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")
     return tmp_path
 
@@ -72,7 +71,8 @@ def test_deleted_deal_outputs_are_removed(project):
 
 def test_settings_change_and_force_rebuild_all(project):
     run(project)
-    (project / "negdocs.yaml").write_text("site_title: Deal desk\n")
+    settings = project / "negdocs.yaml"
+    settings.write_text(settings.read_text().replace("site_title: Negotiation playbooks", "site_title: Deal desk"))
     assert len(run(project).rebuilt) == 5
     assert len(run(project, force=True).rebuilt) == 5
     assert run(project).rebuilt == []

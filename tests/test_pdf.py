@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, copy_examples
 
 pytestmark = pytest.mark.pdf
 
@@ -25,7 +24,7 @@ def _build(root, out, jobs):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("pdf")
-    shutil.copytree(EXAMPLES, root / "playbooks")
+    copy_examples(root)
     return root
 
 

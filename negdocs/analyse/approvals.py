@@ -137,6 +137,7 @@ class Verdict:
     requirements: tuple[Requirement, ...] = ()
     stale: tuple[Stale, ...] = ()
     path: str = ""  # the deal file, as shown
+    guide: bool = False  # no rule applies to a guide
 
     @property
     def state(self) -> str:
@@ -251,4 +252,5 @@ def evaluate(deal: Deal, source, matrix, history: History | None = None) -> Verd
                 "approved" if deal.approvals[record].fingerprint == current else "stale")
             requirements[rule.role] = Requirement(rule.role, (why,), trigger, state, record)
     return Verdict(current, _decimal(value), _decimal(value_base) if value_base is not None else None,
-                   matrix.base_currency if matrix is not None else None, tuple(requirements.values()), tuple(stale), display)
+                   matrix.base_currency if matrix is not None else None, tuple(requirements.values()), tuple(stale), display,
+                   is_guide(deal))
