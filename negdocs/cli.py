@@ -194,6 +194,22 @@ def approvals(paths, rev, fmt):
         sys.exit(1)
 
 
+@cli.command()
+@PATHS
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: one row per deal with a header (cells that a spreadsheet would run as formulas start with ').")
+@reports_problems
+def report(paths, fmt):
+    """The portfolio: one row per deal under PATHS (default playbooks/), guides left out.
+
+    Columns: id, title, context, status, owner, counterparty, close_by, currency, value,
+    value_base, errors, warnings, approvals. A file with errors still gets its row.
+    """
+    from negdocs.commands.portfolio import collect, render
+
+    click.echo(render(collect(paths), fmt), nl=False)
+
+
 def _printable(text: str) -> str:
     """Text for a terminal: control and format characters shown as escapes."""
     import unicodedata
