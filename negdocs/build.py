@@ -18,7 +18,7 @@ from pathlib import Path
 
 from negdocs import FORMAT_VERSION, __version__
 from negdocs.analyse import approvals, checks
-from negdocs.render import editions
+from negdocs.render import editions, portfolio
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
@@ -187,6 +187,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             record = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)),
                       "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in editions.EDITIONS},
                       "findings": [asdict(f) for f in one.findings], "search": {}}
+            record["entries"]["internal"].update(portfolio.entry(one))  # value, findings, sign-offs: internal only
             records[display] = record
             if any(p.is_error for p in problems) or (shard is not None and not in_shard(one.id, shard)):
                 continue  # nothing more to render: the build will fail, or another shard renders it
@@ -393,4 +394,5 @@ def _page_context(edition: str, loaded: Loaded, packs: dict, project: Project, g
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
     groups = {c: [e for e in entries if e["context"] == c] for c in CONTEXTS}
     return {"edition": edition, "groups": {c: es for c, es in groups.items() if es}, "site": project.settings,
-            "logo": project.logo, "label": project.settings.confidentiality, "built": build_date()}
+            "logo": project.logo, "label": project.settings.confidentiality, "built": build_date(),
+            "portfolio": portfolio.view(entries) if edition == "internal" else None}

@@ -80,3 +80,37 @@ def test_csv_cells_never_start_a_formula(make_project):
     cells = [c for r in table for k, c in r.items() if k in ("title", "owner", "counterparty")]
     assert cells == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1+2", "'@SUM(A1)", "'-2+3", "'\tx", "'\r=1"]
     assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for r in table for c in r.values())
+
+
+# -- the internal index page -----------------------------------------------------------------------
+def test_internal_index_has_the_portfolio_and_the_proposal_index_none_of_it(make_project):
+    from negdocs.build import build
+
+    project = make_project()
+    copy_examples(project.root)
+    result = build(out=project.root / "build", pdf=False, edition="all", root=project.root)
+    index = (result.out / "index.html").read_text()
+    assert '<td class="num" data-value="2540000">2,540,000 USD (2,000,000 GBP)</td>' in index
+    assert index.count('<tr data-context=') == 4  # the guide is left out
+    assert ('aria-label="Deal value by context and sign-off state, in USD: sales 158,000 USD (approved 158,000 USD); '
+            'partnership 885,600 USD (approved 885,600 USD);') in index
+    proposal = (result.out / "proposal" / "index.html").read_text()
+    for internal in ("Portfolio", "885,600", "2,540,000", "approved", "warning", "<svg"):
+        assert internal not in proposal
+
+
+def test_chart_splits_value_by_context_and_state():
+    from negdocs.render.portfolio import view
+
+    def e(context, state, value, base="USD", currency="USD"):
+        return {"id": context + state, "title": "T", "context": context, "status": "active", "owner": None, "close_by": None,
+                "guide": False, "currency": currency, "value": value, "value_base": value, "base_currency": base,
+                "approvals": state, "warnings": 0, "errors": 0}
+
+    v = view([e("sales", "approved", "300"), e("sales", "missing", "100"), e("hiring", "none", "400"),
+              {**e("partnership", "stale", "5"), "value_base": None}])
+    bars = {b["context"]: [(s["state"], s["width"]) for s in b["segments"]] for b in v["chart"]["bars"]}
+    assert bars == {"sales": [("approved", "285.0"), ("missing", "95.0")], "hiring": [("none", "380.0")]}
+    assert v["chart"]["left_out"] == 1
+    assert v["choices"]["approvals"] == ["approved", "stale", "missing", "none"]
+    assert view([e("sales", "none", "1", None, "USD"), e("hiring", "none", "1", None, "EUR")])["chart"] is None

@@ -21,7 +21,7 @@ from jinja2 import meta
 from negdocs import FORMAT_VERSION, __version__
 from negdocs.output.writer import MARKER
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3  # 3: internal index entries carry value, findings and sign-off state
 
 
 def sha(*parts: bytes | str) -> str:
