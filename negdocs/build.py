@@ -22,7 +22,7 @@ from negdocs.render import editions, portfolio
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import Source, read_source
+from negdocs.load.loader import Source, read_limited, read_source
 from negdocs.load.matrix import check_deal
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
@@ -47,7 +47,7 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
              raw: bytes | None = None) -> tuple[Loaded | None, list[Problem]]:
     """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it."""
     try:
-        source = read_source(path, project.display(path), raw=raw)
+        source = read_source(path, project.display(path), raw=raw, root=project.root)
     except NegdocsError as exc:
         return None, exc.problems
     deal, problems = validate(source, packs, checks.WARNINGS)
@@ -76,7 +76,7 @@ def _other_ids(project: Project, checked: list[Path]) -> list[tuple[str, str, in
         if path in seen:
             continue
         try:
-            source = read_source(path, project.display(path))
+            source = read_source(path, project.display(path), root=project.root)
         except NegdocsError:
             continue
         given = source.data.get("id")
@@ -156,10 +156,10 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     paths = project.discover(list(paths))
     git = gitinfo.provenance(project.root, paths)
     keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
-    previous = {} if force else incremental.load_manifest(out).get("deals", {})
     exts = (".html", ".pdf") if pdf else (".html",)
 
-    with Staging(out) as stage:
+    with Staging(out) as stage:  # refuses an out folder whose manifest does not verify
+        previous = {} if force else incremental.deals(stage.previous)
         problems: list[Problem] = []
         records: dict[str, dict] = {}  # display path -> manifest record, every valid deal
         kept: list[dict] = []  # records carried over unchanged
@@ -168,8 +168,8 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         for path in paths:
             display = project.display(path)
             try:
-                raw = path.read_bytes()
-            except OSError:
+                raw = read_limited(path, display, project.root)
+            except NegdocsError:
                 raw = None  # load_one reports it
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
             deal_key = keys.deal(digest, git.get(path, {}))
@@ -193,7 +193,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                 continue  # nothing more to render: the build will fail, or another shard renders it
             rebuilt.append(display)
             for name in wanted:
-                page = renderer.render(f"{name}.html", **_page_context(name, one, packs, project, git.get(path, {})))
+                page = renderer.render(f"{name}.html", (display, 1), **_page_context(name, one, packs, project, git.get(path, {})))
                 staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
                 jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display))
@@ -218,7 +218,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
 
 def _reusable(old, deal_key: str, outputs: dict, out: Path, exts: tuple) -> bool:
     """A previous build's record still holds: same key, same outputs, files present."""
-    if not (isinstance(old, dict) and {"key", "id", "outputs", "findings", "entries", "line", "search"} <= old.keys()):
+    if old is None:  # records in ``previous`` are well-formed (incremental.deals)
         return False
     return old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
         and all((out / _name(k, old["id"], ext)).is_file() for k in outputs for ext in exts)
@@ -281,22 +281,19 @@ def in_shard(deal_id: str, shard: tuple[int, int]) -> bool:
 
 def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted) -> None:
     """Write each edition's index page, script and search index, then commit the manifest."""
-    from negdocs.output import incremental
-
     for name in wanted:
         prefix = _prefix(name)
         entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
         stage.write(f"{prefix}index.html", renderer.render("index.html", **_index_context(name, entries, project)).encode())
         for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
-    stage.commit({"manifest": incremental.MANIFEST_VERSION, "negdocs": __version__, "format": FORMAT_VERSION,
-                  "deals": {d: records[d] for d in sorted(records)}})
+    stage.commit({"negdocs": __version__, "format": FORMAT_VERSION, "deals": {d: records[d] for d in sorted(records)}})
 
 
 def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     """Merge shard outputs into ``out`` and write the index pages of the edition(s) they hold."""
     from negdocs.output import incremental
-    from negdocs.output.writer import MARKER, Staging
+    from negdocs.output.writer import MARKER, Staging, read_manifest
 
     project = Project.load(root)
     generated = {MARKER} | {f"{_prefix(e)}{f}" for e in editions.EDITIONS
@@ -306,17 +303,23 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     problems: list[Problem] = []
     seen: set[tuple] = set()  # the editions each deal was built in
     for folder in dirs:
-        manifest = incremental.load_manifest(folder)
-        if not manifest:
-            problems.append(Problem(str(folder), 0, "not a negdocs build folder (no manifest)", "usage"))
+        try:
+            manifest = read_manifest(folder, "merge")
+        except NegdocsError as exc:
+            problems += exc.problems
             continue
-        for display, record in manifest["deals"].items():
+        found, listed = incremental.deals(manifest), manifest.get("deals")
+        if not isinstance(listed, dict) or len(found) != len(listed) \
+                or not all(r["search"].keys() <= r["entries"].keys() for r in found.values()):
+            problems.append(Problem(str(folder), 0, f"{MARKER} has malformed deal records; build this shard again",
+                                    "usage"))
+            continue
+        for display, record in found.items():
             records.setdefault(display, record)
             seen.add(tuple(e for e in editions.EDITIONS if e in record.get("search", {})))
-        for path in folder.rglob("*"):
-            name = path.relative_to(folder).as_posix()
-            if path.is_file() and name not in generated:
-                reuse.setdefault(name, path)
+        for name in manifest["files"]:  # verified: exactly the files in the folder
+            if name not in generated:
+                reuse.setdefault(name, folder / name)
     problems += _duplicate_ids(sorted((r["id"], d, r["line"]) for d, r in records.items()))
     if problems:
         raise NegdocsError(problems)

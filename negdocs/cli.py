@@ -11,7 +11,8 @@ import click
 
 from negdocs import __version__
 from negdocs.errors import NegdocsError
-from negdocs.output.findings import FORMATS
+from negdocs.output.escape import visible
+from negdocs.output.findings import FORMATS, line
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
@@ -25,8 +26,7 @@ def reports_problems(fn):
             return fn(*args, **kwargs)
         except NegdocsError as exc:
             for problem in exc.problems:
-                click.echo(str(problem) if problem.line else f"{problem.path}: {problem.severity} {problem.rule}: {problem.message}",
-                           err=True)
+                click.echo(line(problem, zero=False), err=True)
             usage = all(p.rule == "usage" for p in exc.problems)
             errors = sum(p.is_error for p in exc.problems)
             writes = fn.__name__ in ("build", "new", "index")
@@ -68,9 +68,9 @@ def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
 
     with Progress(enabled=not quiet) as progress:
         result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict, force=force, shard=shard,
-                           report=lambda m: click.echo(m, err=True), progress=progress.update)
+                           report=lambda m: click.echo(visible(m), err=True), progress=progress.update)
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        click.echo(line(problem), err=True)
     if quiet:
         return
     pages = sum(1 for f in result.files if f.endswith(".html") and not f.endswith("index.html"))
@@ -223,12 +223,14 @@ def _printable(text: str) -> str:
 @click.option("--edition", type=click.Choice(["internal", "proposal", "all"]), default="internal", show_default=True,
               help="Which edition to serve.")
 @click.option("--pdf", is_flag=True, help="Also render PDFs on every change (slower).")
+@click.option("--public", is_flag=True, help="Allow a --host that is not loopback (0.0.0.0, \"\", a LAN address): "
+              "anyone who can reach this machine can then read the site.")
 @reports_problems
-def serve(host, port, edition, pdf):
+def serve(host, port, edition, pdf, public):
     """Build, serve on loopback, rebuild on every change and reload open pages."""
     from negdocs.commands.serve import serve as run_serve
 
-    run_serve(Path.cwd(), host, port, edition, pdf, log=lambda m: click.echo(m, err=True))
+    run_serve(Path.cwd(), host, port, edition, pdf, log=lambda m: click.echo(m, err=True), public=public)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ where they happen; only the CLI prints them and picks the exit code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -56,13 +57,33 @@ def _sort_key(problem: Problem):
     return (problem.path, problem.line, problem.rule, problem.message)
 
 
+def short(value, limit: int = 60) -> str:
+    """``repr`` of a user's value for a message: quoted, escaped, at most ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
-    """Path as users see it: relative to the project root (or cwd) when inside it."""
+    """Path as users see it: relative to the project root (or cwd) when inside it, with any
+    control character escaped (``\\x0a``), so a file name cannot forge a line of output."""
+    import os
+
     for base in (root, Path.cwd()):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return _printable(path.resolve().relative_to(base.resolve()).as_posix())
+        except (ValueError, OSError, RuntimeError):
+            pass
+        try:  # a link that leads out: its own name as written, never its target
+            return _printable(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)).as_posix())
         except ValueError:
-            continue
-    return path.as_posix()
+            pass
+    return _printable(path.as_posix())
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from negdocs.errors import NegdocsError, Problem, display_path
+from negdocs.errors import NegdocsError, Problem, display_path, short
 from negdocs.load.loader import read_source
 from negdocs.load.matrix import Matrix, check_matrix, exact_numbers
 
@@ -66,29 +68,81 @@ LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
 LOGO_MAX_BYTES = 512 * 1024
 
 
+def inside(root: Path, path: Path) -> Path | None:
+    """``path`` resolved (links followed), or None when it lies outside ``root``."""
+    resolved = path.resolve()
+    return resolved if resolved.is_relative_to(root.resolve()) else None
+
+
 def _logo(root: Path, name: str, source) -> str:
     """The logo as a data: URI, so HTML and PDF embed it without fetching anything."""
     import base64
 
     line = source.line(("logo",))
-    try:
-        path = (root / name).resolve()
-    except (OSError, ValueError):
-        raise NegdocsError(Problem(source.display, line, f"logo: {name!r} is not a usable file name", "schema")) from None
 
     def fail(message: str):
-        raise NegdocsError(Problem(source.display, line, f"logo: {message}", "schema"))
+        raise NegdocsError(Problem(source.display, line, f"logo: {short(name)} {message}", "schema"))
 
-    if not path.is_relative_to(root):
-        fail(f"{name!r} is outside the project; the logo must be a file inside it")
-    if path.suffix.lower() not in LOGO_TYPES:
-        fail(f"{name!r} is not an SVG, PNG or JPEG file")
-    if not path.is_file():
-        fail(f"{name!r} does not exist")
-    data = path.read_bytes()
+    suffix = Path(name).suffix.lower() if "\0" not in name else ""
+    if suffix not in LOGO_TYPES:
+        fail("is not an SVG, PNG or JPEG file (.svg, .png, .jpg)")
+    try:
+        path = inside(root, root / name)
+        if path is None:
+            fail("is outside the project (or a link to a file outside it); the logo must be a file inside it")
+        if not path.is_file():
+            fail("does not exist")
+        if path.stat().st_size > LOGO_MAX_BYTES:
+            fail(f"is {path.stat().st_size:,} bytes; the limit is {LOGO_MAX_BYTES:,}")
+        data = path.read_bytes()
+    except (OSError, ValueError) as exc:
+        fail(f"cannot be read: {getattr(exc, 'strerror', None) or 'not a usable file name'}")
     if len(data) > LOGO_MAX_BYTES:
-        fail(f"{name!r} is {len(data):,} bytes; the limit is {LOGO_MAX_BYTES:,}")
-    return f"data:{LOGO_TYPES[path.suffix.lower()]};base64,{base64.b64encode(data).decode('ascii')}"
+        fail(f"is over {LOGO_MAX_BYTES:,} bytes, the limit")
+    problem = _logo_problem(data, suffix)
+    if problem:
+        fail(problem)
+    return f"data:{LOGO_TYPES[suffix]};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
+_URL_RE = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)", re.I)
+
+
+def _logo_problem(data: bytes, suffix: str) -> str | None:
+    """Why a logo cannot be embedded as it is, or None. An SVG must be self-contained: a
+    reference to anything outside it would be fetched by a browser or refused by the PDF."""
+    if suffix in _MAGIC:
+        return None if data.startswith(_MAGIC[suffix]) else f"is not a {suffix[1:].upper()} image (its first bytes say otherwise)"
+    from xml.etree import ElementTree
+
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        return "holds a DOCTYPE or ENTITY declaration; save the SVG without one"
+    try:
+        tree = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        return f"is not a well-formed SVG file (line {exc.position[0]}: {str(exc).split(':')[0]})"
+    if tree.tag.rsplit("}", 1)[-1] != "svg":
+        return "is not an SVG file (its root element is not <svg>)"
+    for element in tree.iter():
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag in ("script", "foreignObject"):
+            return f"holds a <{tag}> element; a logo is a plain image: remove it"
+        texts = [(k.rsplit("}", 1)[-1], v) for k, v in element.attrib.items()]
+        if tag == "style" and element.text:
+            texts.append(("style", element.text))
+        for key, value in texts:
+            if key.lower().startswith("on"):
+                return f"holds an event handler ({short(key)}); a logo is a plain image: remove it"
+            refs = [value.strip()] if key == "href" else _URL_RE.findall(value)
+            if key == "style" and "@import" in value:
+                refs.append("@import")
+            for ref in refs:
+                if ref and not ref.startswith("#") and not ref.lower().startswith("data:image/"):
+                    return (f"refers to {short(ref)} outside the SVG; a logo must be self-contained (negdocs fetches "
+                            "nothing): embed or remove the reference")
+    return None
 
 
 @dataclass
@@ -105,7 +159,7 @@ class Project:
         config = root / CONFIG_NAME
         if not config.is_file():
             return cls(root)
-        source = read_source(config, display_path(config, root), empty_ok=True)
+        source = read_source(config, display_path(config, root), empty_ok=True, root=root)
         data = dict(source.data)
         if "approvals" in data:  # exact decimals from the YAML text, before any comparison
             data["approvals"] = exact_numbers(data["approvals"], source.numbers, ("approvals",))
@@ -187,7 +241,10 @@ class Project:
                 found.append(path)
             else:
                 raise NegdocsError(Problem(self.display(path), 0, "no such file or folder", "usage"))
-        unique = list(dict.fromkeys(p.resolve() for p in found))
+        # each file once, named as written: a link's own name, so one that leads out is seen as such
+        unique: dict[Path, Path] = {}
+        for p in found:
+            unique.setdefault(p.resolve(), Path(os.path.abspath(p)))
         if not unique:
             raise NegdocsError(Problem(", ".join(self.display(p) for p in paths), 0, "no deal files (*.yaml, *.yml) found", "usage"))
-        return unique
+        return list(unique.values())

@@ -16,6 +16,12 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "playbooks"
 
 MINIMAL = "format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
+EPOCH = "1798675200"  # 2026-12-31 00:00 UTC: the build date every test sees (SOURCE_DATE_EPOCH)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative path, with its bytes: compare whole outputs."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def copy_examples(root: Path) -> None:
@@ -74,6 +80,28 @@ def make_project(tmp_path):
     return make
 
 
-@pytest.fixture(autouse=True)
-def _deterministic(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")  # 2027-01-01
+@pytest.fixture(autouse=True, scope="session")
+def _deterministic():
+    """SOURCE_DATE_EPOCH for the whole session, module-scoped fixtures included; a test may
+    still change it with monkeypatch (restored after that test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        yield
+
+
+def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):
+    """Run ``python -m negdocs ARGS`` (or ``python -c`` code, when ``args[0] == "-c"``) in a child
+    process whose address space and CPU time are capped with setrlimit: a test of resource use
+    that does not depend on the machine's speed or load. Exceeding the CPU limit kills the
+    child (SIGXCPU); exceeding the memory limit makes it raise MemoryError."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
+
+    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "negdocs", *args]
+    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})

@@ -90,7 +90,7 @@ def test_bad_matrix_is_an_error_at_its_line(make_project, matrix, expected):
      "playbooks/acme.yaml:35: error duplicate-id: approvals[1].role: 'cfo' has a sign-off already (line 31); keep one per role"),
     (deal_yaml(currency="CHF"), "playbooks/acme.yaml:4: error reference: currency: no rate for CHF in negdocs.yaml "
                                 "(approvals.rates, base currency USD), which a value_over rule needs: add `CHF: "),
-    (deal_yaml(approvals=[{"role": "cfo", "by": "Ann\u0007", "on": "2027-01-01", "fingerprint": "0123456789ab"}]),
+    (deal_yaml(approvals=[{"role": "cfo", "by": "Ann\nLee", "on": "2027-01-01", "fingerprint": "0123456789ab"}]),
      "approvals[0].by: the name holds a control character or a line break"),
 ])
 def test_bad_deal_against_the_matrix_is_an_error_at_its_line(make_project, deal, expected):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import REPO
 from test_checks import BASE, change
 
 
@@ -54,10 +57,10 @@ def test_diff_revision_against_work_tree_reports_new_findings_markdown(repo):
     result = repo.run("diff", "HEAD:playbooks/acme.yaml", "playbooks/acme.yaml", "--format", "markdown")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "### ACME renewal", "", "`HEAD:playbooks/acme.yaml` → `playbooks/acme.yaml`", "",
+        "### ACME renewal", "", r"HEAD\:playbooks/acme.yaml → playbooks/acme.yaml", "",
         "- concession added: Pilot",
-        "- :warning: new finding: concession-without-get: concessions[0].give: 'Pilot' gives without a `get`; pair it "
-        "with what we receive in return",
+        r"- :warning: new finding: concession-without-get\: concessions\[0\].give\: 'Pilot' gives without a &#96;get&#96;; "
+        "pair it with what we receive in return",
         "",
     ]
 
@@ -82,7 +85,7 @@ def test_diff_both_directions_of_better(repo):
     lower = change(issues__1__walk_away=55)()  # payment: better lower, 60 -> 55 is less room conceded
     repo.write("playbooks/acme.yaml", yaml.safe_dump(lower, sort_keys=False))
     out = repo.run("diff", "HEAD~1:playbooks/acme.yaml", "playbooks/acme.yaml").stdout
-    assert "payment walk_away: 60 days -> 55 days: 5 less room conceded" in out
+    assert "payment walk_away: 60 days -> 55 days: 5 days less room conceded" in out
 
 
 def test_diff_errors(repo):
@@ -102,3 +105,167 @@ def test_provenance_in_footer_and_metadata(repo):
     repo.write("playbooks/acme.yaml", yaml.safe_dump(BASE, sort_keys=False))
     assert repo.run("build", "--no-pdf").exit_code == 0
     assert "(with uncommitted changes)" in (repo.root / "build/acme.html").read_text()
+
+
+# -- hostile revisions and paths ----------------------------------------------------------
+@pytest.mark.parametrize("args", [
+    ("diff", "--", "--output={out}:.", "playbooks/acme.yaml"),
+    ("diff", "--", "--output={out}:playbooks/acme.yaml", "playbooks/acme.yaml"),
+    ("diff", "--", "playbooks/acme.yaml", "--output={out}:playbooks/acme.yaml"),
+    ("diff", "--rev=--output={out}"),
+    ("diff", "--rev", "--output={out}", "playbooks"),
+])
+def test_git_options_in_user_values_are_refused(repo, tmp_path_factory, args):
+    out = tmp_path_factory.mktemp("outside") / "written-by-git"
+    result = repo.run(*[a.format(out=out) for a in args])
+    assert not out.exists()
+    assert result.exit_code == 2
+    assert "a revision cannot start with '-'" in result.stderr
+
+
+def test_every_git_call_keeps_user_values_out_of_option_positions(repo, monkeypatch):
+    """An audit of the argv of every git call a diff or a build makes: before `--` or
+    `--end-of-options` there are only git's words, our options and commit ids."""
+    calls = []
+    real = subprocess.run
+
+    def spy(argv, *args, **kwargs):
+        calls.append(list(argv))
+        return real(argv, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    assert repo.run("diff", "HEAD~1:playbooks/acme.yaml", "playbooks/acme.yaml").exit_code == 0
+    assert repo.run("diff", "--rev", "HEAD~1", "playbooks").exit_code == 0
+    assert repo.run("build", "--no-pdf").exit_code == 0
+    words = {"git", "rev-parse", "cat-file", "diff", "ls-files", "log", "status", "blob", "core.quotePath=false"}
+    seen = set()
+    for argv in calls:
+        assert argv[0] == "git"
+        cut = min((argv.index(s) for s in ("--", "--end-of-options") if s in argv), default=len(argv))
+        for arg in argv[:cut]:
+            ok = arg in words or arg.startswith("-") or re.fullmatch(r"[0-9a-f]{40}(:playbooks/acme\.yaml)?", arg)
+            assert ok, f"user value {arg!r} before the end of options in {argv}"
+        seen.add(argv[4] if argv[1] == "--literal-pathspecs" else argv[1])
+    assert {"rev-parse", "cat-file", "diff", "ls-files", "log", "status"} <= seen
+
+
+def test_only_gitinfo_runs_programs():
+    """Every subprocess lives in negdocs/git/gitinfo.py, where the audit above applies."""
+    package = Path(__file__).resolve().parent.parent / "negdocs"
+    users = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")
+                   if re.search(r"\b(subprocess|os\.system|os\.popen|os\.exec|os\.spawn)", p.read_text(encoding="utf-8")))
+    assert users == ["git/gitinfo.py"]
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("x" * 5000, "the argument is 5,000 characters long; the limit is 4,096"),
+    ("x" * 300, "cannot read: File name too long"),
+    ("HEAD:" + "a/" * 2100, "the argument is 4,205 characters long; the limit is 4,096"),
+    ("HEAD:playbooks/acme.yaml\n::error::forged", r"the argument 'HEAD:playbooks/acme.yaml\n::error::forged' holds a "
+                                                  "control or invisible character"),
+    ("HEAD:playbooks/acme.yaml\u202e", "holds a control or invisible character"),
+    ("HEAD:../outside.yaml", "../outside.yaml is not a file inside the git repository"),
+    ("HEAD:/etc/passwd", "/etc/passwd is not a file inside the git repository"),
+    ("HEAD:.", ". is not a file inside the git repository"),
+    ("HEAD:", "the path is empty"),
+    (":playbooks/acme.yaml", "the revision is empty"),
+    ("-n:playbooks/acme.yaml", "a revision cannot start with '-': -n"),
+    ("r" * 300 + ":playbooks/acme.yaml", "the revision is 300 characters long; the limit is 256"),
+    ("HEAD^{tree}:playbooks/acme.yaml", "unknown revision HEAD^{tree}; give a commit, branch or tag"),
+    ("HEAD~99:playbooks/acme.yaml", "unknown revision HEAD~99"),
+    ("no such:playbooks/acme.yaml", "unknown revision no such;"),
+    ("HEAD:playbooks", "playbooks is not a file at "),
+    ("HEAD:playbooks/none.yaml", "playbooks/none.yaml does not exist at "),
+    ("playbooks", "playbooks: error usage: is a folder; give a deal file, a REV:path, or use --rev REV PATH"),
+    ("none.yaml", "none.yaml: error usage: no such file, and not a git REV:path"),
+])
+def test_hostile_diff_arguments_are_one_line_usage_errors(repo, spec, message):
+    result = repo.run("diff", "--", spec, "playbooks/acme.yaml")
+    assert result.exit_code == 2, result.output
+    err = result.stderr.splitlines()
+    assert len(err) == 2 and err[1] == "negdocs: 1 error", err
+    assert message in err[0] and len(err[0]) < 300 and err[0].isprintable()
+
+
+@pytest.mark.parametrize("spec", ["HEAD:playbooks/../playbooks/acme.yaml", "HEAD:./playbooks/acme.yaml", "HEAD@{0}:playbooks/acme.yaml"])
+def test_odd_but_valid_specs_work(repo, spec):
+    result = repo.run("diff", spec, "HEAD:playbooks/acme.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == ["  no changes in negotiation terms"]
+
+
+def test_rev_paths_are_checked(repo):
+    assert "outside the git repository" in repo.run("diff", "--rev", "HEAD", "..").stderr
+    result = repo.run("diff", "--rev", "HEAD", "x" * 5000)
+    assert result.exit_code == 2 and "the path is 5,000 characters long" in result.stderr
+
+
+def test_a_blob_over_the_size_limit_is_refused_before_it_is_read(repo):
+    repo.write("playbooks/big.yaml", "format: negdocs/v1\ntitle: Big\ncontext: sales\n" + "# padding\n" * 110_000)
+    git(repo.root, "add", "playbooks/big.yaml")
+    git(repo.root, "commit", "-qm", "big")
+    result = repo.run("diff", "HEAD:playbooks/big.yaml", "playbooks/acme.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == ("HEAD:playbooks/big.yaml:1: error yaml: file is 1,100,045 bytes; the limit is "
+                                             "1,048,576 bytes")
+
+
+def test_rev_reports_a_removed_deal(repo):
+    (repo.root / "playbooks/acme.yaml").unlink()
+    result = repo.run("diff", "--rev", "HEAD~1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "HEAD~1:playbooks/acme.yaml -> playbooks/acme.yaml (ACME renewal): deal removed\n"
+    md = repo.run("diff", "--rev", "HEAD~1", "--format", "markdown").stdout
+    assert md.splitlines()[:5] == ["### ACME renewal", "", r"HEAD\~1\:playbooks/acme.yaml → playbooks/acme.yaml", "",
+                                   "Deal removed."]
+
+
+def test_rev_reads_a_file_name_holding_a_newline_as_one_name(repo):
+    repo.write("playbooks/evil\n::error::forged.yaml", "format: negdocs/v1\nid: evil\ntitle: Evil\ncontext: sales\n")
+    result = repo.run("diff", "--rev", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (r"'HEAD:playbooks/evil\n::error::forged.yaml' -> "
+                                              r"'playbooks/evil\n::error::forged.yaml' (Evil): deal added")
+    assert not any(line.lstrip().startswith("::") for line in result.stdout.splitlines())
+
+
+def test_a_deal_that_is_not_at_rev_is_added_and_a_broken_old_side_is_an_error(repo):
+    repo.write("playbooks/acme.yaml", "format: negdocs/v1\ntitle: [\n")
+    git(repo.root, "commit", "-qam", "broken")
+    repo.write("playbooks/acme.yaml", yaml.safe_dump(BASE, sort_keys=False))
+    result = repo.run("diff", "--rev", "HEAD")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("HEAD:playbooks/acme.yaml:")
+
+
+def test_diff_honours_the_projects_ignored_rules(repo):
+    repo.write("negdocs.yaml", "checks:\n  ignore: [concession-without-get]\n")
+    result = repo.run("diff", "HEAD:playbooks/acme.yaml", "playbooks/acme.yaml")
+    assert result.stdout.splitlines()[1:] == ["  concession added: Pilot"]
+
+
+def test_a_project_in_a_subfolder_of_the_repository(make_project, tmp_path_factory, monkeypatch):
+    """Labels are relative to the project; git paths to the repository; the cwd plays no part."""
+    from negdocs.git.diff import diff_rev, diff_specs, render
+
+    pack = (REPO / "negdocs/analyse/strategies/principled.yaml").read_text(encoding="utf-8")
+    project = make_project({"deals/playbooks/acme.yaml": yaml.safe_dump(dict(BASE, strategy="house"), sort_keys=False),
+                            "deals/strategies/house.yaml": pack.replace("id: principled", "id: house"),
+                            "deals/negdocs.yaml": "checks:\n  ignore: [concession-without-get]\n"})
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "first plan")
+    root = project.root / "deals"
+    project.write("deals/playbooks/acme.yaml", yaml.safe_dump(change(concessions__0__get=None, strategy="house")(),
+                                                              sort_keys=False))
+    project.write("deals/playbooks/new.yaml", "format: negdocs/v1\ntitle: New\ncontext: sales\n")
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))  # not in the repository
+    expected = ["HEAD:playbooks/acme.yaml -> playbooks/acme.yaml (ACME renewal)",
+                "  concession 'Pilot' get: paid pilot credited to year one -> (none)",
+                "HEAD:playbooks/new.yaml -> playbooks/new.yaml (New): deal added"]
+    assert render(diff_rev("HEAD", [], root), "text").splitlines() == expected
+    specs = diff_specs("HEAD:playbooks/acme.yaml", str(root / "playbooks/acme.yaml"), root)
+    assert render(specs, "text").splitlines()[1:] == expected[1:2]
+    (root / "playbooks/acme.yaml").unlink()
+    assert render(diff_rev("HEAD", [root / "playbooks"], root), "text").splitlines() == [
+        "HEAD:playbooks/acme.yaml -> playbooks/acme.yaml (ACME renewal): deal removed", expected[2]]

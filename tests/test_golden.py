@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, copy_examples
+from conftest import copy_examples
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -22,17 +22,7 @@ def site(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("golden")
     copy_examples(root)
-    import os
-
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1798675200"
-    try:
-        result = build(out=root / "build", pdf=False, edition="all", root=root)
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    result = build(out=root / "build", pdf=False, edition="all", root=root)
     return {name: (result.out / name).read_text(encoding="utf-8") for name in result.files if name.endswith(".html")}
 
 

@@ -62,7 +62,9 @@ def test_pdf_fetches_nothing_outside_the_project_and_says_so(make_project):
 
 @pytest.mark.pdf
 def test_runaway_render_is_stopped_with_a_message_naming_the_deal(make_project):
-    big = "format: negdocs/v1\ntitle: Big\ncontext: sales\nnotes: |\n" + "".join(f"  - item {n} " + "word " * 30 + "\n" for n in range(3000))
+    # valid (Markdown stays under its 100,000-character cap), but thousands of table rows to lay out
+    big = "format: negdocs/v1\ntitle: Big\ncontext: sales\nevidence:\n" + "".join(
+        f"  - {{id: e{n}, kind: other, summary: {'word ' * 30}}}\n" for n in range(4000))
     project = make_project({"playbooks/big.yaml": big})
     env = {**os.environ, "NEGDOCS_PDF_TIMEOUT": "1"}
     result = subprocess.run([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root, env=env,

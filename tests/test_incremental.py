@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 
 import pytest
 
 from negdocs.build import build
-from conftest import EXAMPLES, copy_examples
+from conftest import tree, copy_examples
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(tmp_path):
     copy_examples(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")
     return tmp_path
-
-
-def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run(root, **kw):
@@ -78,9 +74,14 @@ def test_settings_change_and_force_rebuild_all(project):
     assert run(project).rebuilt == []
 
 
-def test_damaged_manifest_means_a_full_rebuild(project):
+def test_damaged_manifest_is_refused_and_a_fresh_folder_rebuilds_all(project):
+    from negdocs.errors import NegdocsError
+
     run(project)
     (project / "build/.negdocs-build.json").write_text("{not json")
+    with pytest.raises(NegdocsError, match="not a manifest written by negdocs"):
+        run(project)
+    shutil.rmtree(project / "build")
     assert len(run(project).rebuilt) == 5
 
 

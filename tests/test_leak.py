@@ -1,15 +1,27 @@
-"""The proposal edition never contains an internal value.
+"""The proposal edition never shows an internal value.
 
-Hypothesis generates deals whose internal fields hold unique markers (strings, and numbers
-in every usual spelling) and whose shared fields hold other markers; the proposal edition
-is built, and no internal marker may appear in any output byte while every shared one must.
+Hypothesis generates a *pair* of deals with the same shared fields and a different value in
+every internal field (text, numbers, enums, bools, integers, dates, references, script kinds).
+Both proposals are built and two detectors run on them:
+
+* differential: the two proposal outputs must be byte-identical, file by file (HTML text and
+  attributes, <head>, search index; in the PDF test every byte of the PDF, so every object and
+  the metadata too). A leak of any internal field changes them, even one whose values are
+  common words (`high`, `repeated`, `true`, `3`) that no text search could tell from prose;
+* markers: internal text holds unique markers and internal numbers unique values; none may
+  appear in any spelling (`120000`, `120,000`, `120k`, `$120,000`...), while every shared marker
+  must. A value that is both internal and shared is shared: the generator sometimes makes one
+  (a `target` equal to the shared `open`, a person who is also the deal's `owner`).
+
+``test_detectors_fire_on_a_planted_leak`` plants leaks into the proposal path itself and
+proves that each detector catches them there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-import os
-import re
+from dataclasses import dataclass, field
 
 import pytest
 import yaml
@@ -19,6 +31,14 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
 from negdocs.build import build
+from negdocs.render import editions
+
+# What the proposal may show of an internal field, by field: FORMAT.md's one exception is the
+# visible DRAFT mark on a draft deal's proposal. When that mark lands, add  "status": {"draft"}
+# here; the generator then varies `status` only among the values the proposal must not tell apart.
+MAY_SHOW: dict[str, set[str]] = {}
+
+MANIFEST = ".negdocs-build.json"  # outside DIR/proposal/; its promise is another test's
 
 
 def spellings(n: int) -> set[str]:
@@ -28,75 +48,145 @@ def spellings(n: int) -> set[str]:
             f"{round(n / 1000)}k", f"${grouped}", f"{n / 1000:g}k"}
 
 
-@st.composite
-def marked_deals(draw):
-    """(deal dict, internal markers, internal numbers, shared markers)."""
-    counter = iter(range(10_000))
-    internal: set[str] = set()
-    shared: set[str] = set()
+@dataclass
+class Side:
+    """One deal of a pair and what of it must not reach the proposal."""
 
-    def secret() -> str:
-        marker = f"SECRET{next(counter):04d}X"
-        internal.add(marker)
-        return marker
+    deal: dict
+    markers: set[str] = field(default_factory=set)
+    numbers: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Case:
+    sides: tuple[Side, Side]
+    shared: set[str]  # markers of shared fields: each must appear
+    shared_numbers: set[int]  # values of shared fields (an internal field may hold one too)
+
+
+@st.composite
+def deal_pairs(draw) -> Case:
+    counter = iter(range(100_000))
+    numbers = iter(draw(st.lists(st.integers(700_001, 899_999), min_size=40, max_size=40, unique=True)))
+    shared: set[str] = set()
+    sides = (Side({}), Side({}))
 
     def public() -> str:
         marker = f"PUBLIC{next(counter):04d}Y"
         shared.add(marker)
         return marker
 
-    numbers = iter(draw(st.lists(st.integers(700_001, 899_999), min_size=40, max_size=40, unique=True)))
-    secret_numbers: set[int] = set()
+    def secret(side: Side) -> str:
+        marker = f"SECRET{next(counter):04d}X"
+        side.markers.add(marker)
+        return marker
 
-    def secret_number() -> int:
+    def secret_number(side: Side) -> int:
         value = next(numbers)
-        secret_numbers.add(value)
+        side.numbers.add(value)
         return value
 
+    def two(values, name=None):
+        """Two different values of an internal field, one for each side."""
+        allowed = [v for v in values if v not in MAY_SHOW.get(name, ())]
+        return tuple(draw(st.permutations(allowed))[:2])
+
+    # -- shared fields, the same on both sides
     n_issues = draw(st.integers(1, 3))
-    issues = []
-    for k in range(n_issues):
-        # open is shared; the internal values sit on the worse side of it, in order.
-        better = draw(st.sampled_from(["higher", "lower"]))
-        values = sorted([secret_number() for _ in range(4)], reverse=(better == "higher"))
-        open_value = (900_000 + k) if better == "higher" else (100_000 + k)
-        issues.append({"id": f"issue-{k}", "name": public(), "kind": "money", "better": better, "open": open_value,
-                       "target": values[0], "floor": values[1], "walk_away": values[2], "their_walk_away": values[3],
-                       "weight": draw(st.integers(1, 5)), "tradeable": True, "basis": ["shared-ev", "secret-ev"]})
-    # A text issue with no meso term has nothing to show in the proposal; its ladder is internal.
-    issues.append({"id": "scope", "name": "Scope", "kind": "text", "positions": [secret(), secret()]})
+    money = [{"id": f"issue-{k}", "name": public(), "kind": "money", "better": draw(st.sampled_from(["higher", "lower"]))}
+             for k in range(n_issues)]
+    for k, issue in enumerate(money):  # the internal values sit on the worse side of `open`
+        issue["open"] = (900_000 + k) if issue["better"] == "higher" else (100_000 + k)
     with_meso = draw(st.booleans())
-    meso = [{"name": public(), "note": public(), "terms": {i["id"]: i["open"] for i in issues if i["kind"] == "money"}}
-            for _ in range(2)] if with_meso else []
-    deal = {
+    meso = [{"name": public(), "note": public(), "terms": {i["id"]: i["open"] for i in money}} for _ in range(2)] if with_meso else []
+    owner, counterparty = public(), public()
+    common = {
         "format": "negdocs/v1", "title": public(), "context": draw(st.sampled_from(["sales", "partnership", "procurement", "hiring"])),
-        "strategy": draw(st.sampled_from(["power-based", "principled"])), "status": "active", "owner": public(),
-        "currency": "USD", "close_by": "2027-03-31", "stakes": "high", "summary": secret(),
-        "counterparty": {"name": public(), "relationship": "one-off", "culture": "direct", "their_batna": secret()},
-        "batna": {"summary": secret(), "value": secret_number(), "time": secret(), "risk": "low",
-                  "evidence": ["secret-ev"], "strengthen": [secret()]},
-        "issues": issues,
-        "power": [{"source": "alternatives", "summary": secret(), "evidence": ["secret-ev"]}],
-        "people": [{"name": secret(), "role": secret(), "decision_rights": [secret()], "veto": True, "concerns": [secret()]}],
-        "evidence": [{"id": "shared-ev", "kind": "benchmark", "summary": public(), "source": public(), "shareable": True},
-                     {"id": "secret-ev", "kind": "other", "summary": secret(), "source": secret()}],
-        "deadlines": [{"date": "2027-03-01", "what": public(), "why": public(), "kind": "capacity", "evidence": ["secret-ev"]}],
+        "owner": owner, "currency": "USD", "close_by": "2027-03-31",
+        "shared_evidence": {"id": "shared-ev", "kind": "benchmark", "summary": public(), "source": public(), "shareable": True},
+        "deadlines": [{"date": "2027-03-01", "what": public(), "why": public(), "kind": "capacity"}],
         "meso": meso,
-        "concessions": [{"item": secret(), "give": secret(), "get": secret(), "value": secret(), "trigger": secret()}],
-        "scripts": [{"say": secret()}, {"use": "governance", "term": secret(), "verification": secret(), "alternative": secret()},
-                    {"use": "floor", "issue": "issue-0", "ask": secret(), "give": secret()}],
         "implementation": [{"task": public(), "owner": public(), "due": "2027-04-15", "metric": public()}],
-        "escalation": [{"step": public(), "by": "2027-03-15"}, {"step": secret(), "by": "2027-03-20", "private": True}],
+        "public_escalation": {"step": public(), "by": "2027-03-15"},
         "proposal": {"intro": public()},
-        "review": {secret(): secret()},
-        "notes": secret(),
     }
-    return deal, internal, secret_numbers, shared, with_meso
+
+    # -- internal fields, different on the two sides
+    pairs = {
+        "strategy": two(["power-based", "principled"]), "status": two(["draft", "active", "closed"], "status"),
+        "stakes": two(["low", "medium", "high"]), "relationship": two(["one-off", "repeated"]),
+        "reputation_sensitive": two([True, False]), "culture": two(["direct", "indirect", "high-power-distance"]),
+        "risk": two(["low", "medium", "high"]), "political_cost": two(["low", "medium", "high"]),
+        "source": two(["alternatives", "authority", "information", "network", "time", "resources", "reputation", "coalition"]),
+        "real": two([True, False]), "veto": two([True, False]),
+        "evidence_kind": two(["cost-driver", "legal-standard", "precedent", "capacity", "policy", "other"]),
+        "secret_id": two(["secret-ev", "hidden-ev"]), "private_by": two(["2027-03-20", "2027-03-25"]),
+        "ignore": two([[], ["price-only"]]), "deadline_evidence": two([[], ["shared-ev"]]),
+        "weights": [two([1, 2, 3, 4, 5]) for _ in money], "tradeable": [two([True, False]) for _ in money],
+        "basis": [two([[], ["shared-ev"], ["secret"], ["shared-ev", "secret"]]) for _ in money],
+    }
+    reuse_open = draw(st.booleans())  # side 0's first target equals the shared open: it may appear
+    reuse_owner = draw(st.booleans())  # side 0's first person is the owner: the name may appear
+
+    for n, side in enumerate(sides):
+        pick = {name: value[n] for name, value in pairs.items() if isinstance(value, tuple)}
+        secret_id = pick["secret_id"]
+        issues = []
+        for k, issue in enumerate(money):
+            values = sorted((secret_number(side) for _ in range(4)), reverse=issue["better"] == "higher")
+            if n == 0 and k == 0 and reuse_open:
+                side.numbers.discard(values[0])
+                values[0] = issue["open"]
+                side.numbers.add(issue["open"])  # internal and shared: may appear
+            issues.append({**issue, "target": values[0], "floor": values[1], "walk_away": values[2], "their_walk_away": values[3],
+                           "weight": pairs["weights"][k][n], "tradeable": pairs["tradeable"][k][n],
+                           "basis": [secret_id if b == "secret" else b for b in pairs["basis"][k][n]]})
+        # a text issue with no MESO term has nothing to show in the proposal: its ladder is internal
+        issues.append({"id": "scope", "name": "Scope", "kind": "text", "positions": [secret(side), secret(side)]})
+        scripts = ([{"say": secret(side)}, {"use": "governance", "term": secret(side), "verification": secret(side), "alternative": secret(side)},
+                    {"use": "floor", "issue": "issue-0", "ask": secret(side), "give": secret(side)}] if n == 0 else
+                   [{"use": "contingency", "risk": secret(side), "remedy": secret(side)}, {"use": "deadline", "deadline": 0},
+                    {"use": "escalation", "escalation": 1}, {"say": secret(side)}])
+        person = secret(side)
+        if n == 0 and reuse_owner:
+            person = owner
+            side.markers.add(owner)  # internal and shared: may appear
+        side.deal.update({
+            "format": common["format"], "title": common["title"], "context": common["context"], "strategy": pick["strategy"],
+            "status": pick["status"], "owner": owner, "currency": "USD", "close_by": common["close_by"], "stakes": pick["stakes"],
+            "summary": secret(side),
+            "counterparty": {"name": counterparty, "relationship": pick["relationship"],
+                             "reputation_sensitive": pick["reputation_sensitive"], "culture": pick["culture"], "their_batna": secret(side)},
+            "batna": {"summary": secret(side), "value": secret_number(side), "time": secret(side), "risk": pick["risk"],
+                      "political_cost": pick["political_cost"], "evidence": [secret_id], "strengthen": [secret(side)]},
+            "issues": issues,
+            "power": [{"source": pick["source"], "summary": secret(side), "real": pick["real"], "evidence": [secret_id]}],
+            "people": [{"name": person, "role": secret(side),
+                        "decision_rights": [secret(side)], "veto": pick["veto"], "concerns": [secret(side)]}],
+            "evidence": [common["shared_evidence"],
+                         {"id": secret_id, "kind": pick["evidence_kind"], "summary": secret(side), "source": secret(side)}],
+            "deadlines": [{**d, "evidence": pick["deadline_evidence"]} for d in common["deadlines"]],
+            "meso": common["meso"],
+            "concessions": [{"item": secret(side), "give": secret(side), "get": secret(side), "value": secret(side), "trigger": secret(side)}],
+            "scripts": scripts,
+            "implementation": common["implementation"],
+            "escalation": [common["public_escalation"], {"step": secret(side), "by": pick["private_by"], "private": True}],
+            "proposal": common["proposal"],
+            "review": {secret(side): secret(side)},
+            "notes": secret(side),
+            "checks": {"ignore": pick["ignore"]},
+        })
+    shared_numbers = {i["open"] for i in money}
+    return Case(sides, shared, shared_numbers)
 
 
-def _write(root, deal):
+def _proposal(root, deal, pdf=False) -> dict[str, bytes]:
+    """Every file of a clean proposal build of ``deal`` (the same paths each time, so only content differs)."""
     (root / "playbooks").mkdir(parents=True, exist_ok=True)
     (root / "playbooks" / "deal.yaml").write_text(yaml.safe_dump(deal, sort_keys=False), encoding="utf-8")
+    result = build(out=root / "build", pdf=pdf, edition="proposal", root=root, force=True, jobs=1)
+    assert result.problems == [] or all(not p.is_error for p in result.problems)
+    return {name: (result.out / name).read_bytes() for name in result.files if name != MANIFEST}
 
 
 def _pdf_strings(data: bytes) -> str:
@@ -123,62 +213,114 @@ def _object_text(obj) -> str:
     return repr(obj)
 
 
-def _assert_no_leak(text: str, internal, numbers, shared_text: str):
-    for marker in internal:
-        assert marker not in text, f"internal marker {marker} leaked"
-    for number in numbers:
-        for spelling in spellings(number):
-            if spelling in shared_text:
-                continue  # the same value is also in a shared field
-            assert spelling not in text, f"internal number {number} leaked as {spelling!r}"
+def marker_leaks(text: str, side: Side, case: Case) -> list[str]:
+    """Internal markers and numbers found in ``text``; values that are also shared may appear."""
+    found = [m for m in sorted(side.markers - case.shared) if m in text]
+    for number in sorted(side.numbers - case.shared_numbers):
+        found += [f"{number} as {s!r}" for s in sorted(spellings(number)) if s in text]
+    return found
 
 
-def _build(root):
-    os.environ["SOURCE_DATE_EPOCH"] = "1798675200"
-    return build(out=root / "build", pdf=False, edition="proposal", root=root)
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    """Files that differ between two builds, with the first differing bytes of each."""
+    out = [f"{name}: only in one build" for name in sorted(a.keys() ^ b.keys())]
+    for name in sorted(a.keys() & b.keys()):
+        if a[name] != b[name]:
+            at = next(i for i, (x, y) in enumerate(zip(a[name] + b"\0", b[name] + b"\1")) if x != y)
+            out.append(f"{name} at byte {at}: {a[name][max(0, at - 40):at + 40]!r} vs {b[name][max(0, at - 40):at + 40]!r}")
+    return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(marked_deals())
+def check_pair(tmp_path_factory, case: Case) -> None:
+    builds = [_proposal(tmp_path_factory.mktemp("leak"), side.deal) for side in case.sides]
+    for side, files in zip(case.sides, builds):
+        text = b"".join(files.values()).decode("utf-8")
+        assert marker_leaks(text, side, case) == [], "internal values leaked into the proposal"
+        assert sorted(m for m in case.shared if m not in text) == [], "shared values missing from the proposal"
+        for issue in side.deal["issues"]:
+            if issue["kind"] == "money":
+                assert f"{issue['open']:,} USD" in text
+    assert differences(*builds) == [], "internal fields leaked: proposals of deals that differ only in them differ"
+
+
+LEAK_SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@LEAK_SETTINGS
+@given(deal_pairs())
 def test_proposal_html_never_leaks(tmp_path_factory, case):
-    deal, internal, numbers, shared, with_meso = case
-    root = tmp_path_factory.mktemp("leak")
-    _write(root, deal)
-    result = _build(root)
-    html = "".join((result.out / name).read_text(encoding="utf-8") for name in result.files if name.startswith("proposal/"))
-    _assert_no_leak(html, internal, numbers, "")
-    missing = sorted(marker for marker in shared if marker not in html)
-    assert missing == [], f"shared markers missing from the proposal: {missing}"
-    for issue in deal["issues"]:
-        if issue["kind"] == "money":
-            assert f"{issue['open']:,} USD" in html
+    check_pair(tmp_path_factory, case)
 
 
 @pytest.mark.pdf
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(marked_deals())
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deal_pairs())
 def test_proposal_pdf_never_leaks(tmp_path_factory, case):
-    deal, internal, numbers, shared, _ = case
-    root = tmp_path_factory.mktemp("leakpdf")
-    _write(root, deal)
-    os.environ["SOURCE_DATE_EPOCH"] = "1798675200"
-    result = build(out=root / "build", pdf=True, edition="proposal", root=root, jobs=1)
-    text = _pdf_strings((result.out / "proposal" / "deal.pdf").read_bytes())
-    _assert_no_leak(text, internal, numbers, "")
-    squashed = re.sub(r"\s+", "", text)
-    for marker in shared:
-        assert marker in squashed, f"shared marker {marker} missing from the proposal PDF"
+    root = tmp_path_factory.mktemp("leakpdf")  # one root and out folder, so the two PDFs can be byte-identical
+    pdfs = [_proposal(root, side.deal, pdf=True)["proposal/deal.pdf"] for side in case.sides]
+    for side, data in zip(case.sides, pdfs):
+        text = _pdf_strings(data)
+        assert marker_leaks(text, side, case) == [], "internal values leaked into the proposal PDF"
+        squashed = "".join(text.split())
+        assert sorted(m for m in case.shared if m not in squashed) == [], "shared values missing from the proposal PDF"
+    assert pdfs[0] == pdfs[1], "internal fields leaked: the PDFs of deals that differ only in them differ"
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(marked_deals())
-def test_the_leak_detector_catches_a_leak(tmp_path_factory, case):
-    """Guard against a test that cannot fail: the internal edition must trip the detector."""
-    deal, internal, numbers, _, _ = case
-    root = tmp_path_factory.mktemp("internal")
-    _write(root, deal)
-    os.environ["SOURCE_DATE_EPOCH"] = "1798675200"
-    result = build(out=root / "build", pdf=False, edition="internal", root=root)
-    html = (result.out / "deal.html").read_text(encoding="utf-8")
-    with pytest.raises(AssertionError, match="leaked"):
-        _assert_no_leak(html, internal, numbers, "")
+# -- the detectors work on the proposal path ------------------------------------------------------
+
+def _append(ctx, key, value):
+    ctx["meta"][key] = f"{ctx['meta'][key]}, {value}"
+
+
+PLANTS = {
+    # name: (what the faulty proposal view adds, detectors that must fire)
+    "stakes in the metadata keywords": (lambda deal, ctx: _append(ctx, "keywords", deal.stakes), {"differential"}),
+    "tradeable in the author attribute": (lambda deal, ctx: _append(ctx, "author", deal.issues[0].tradeable), {"differential"}),
+    "weight in the page text": (lambda deal, ctx: ctx.update(title=f"{ctx['title']} ({deal.issues[0].weight})"), {"differential"}),
+    "private escalation date in the text": (lambda deal, ctx: ctx["escalation"].append({"step": "x", "by": deal.escalation[1].by}),
+                                            {"differential"}),
+    "summary in the introduction": (lambda deal, ctx: ctx.update(intro=f"{ctx['intro']} {deal.summary}"), {"differential", "markers"}),
+    "walk-away in the introduction": (lambda deal, ctx: ctx.update(intro=f"{ctx['intro']} {int(deal.issues[0].walk_away):,}"),
+                                      {"differential", "markers"}),
+}
+
+
+@contextlib.contextmanager
+def planted(plant):
+    """The proposal view with a fault planted: it copies an internal field of the deal into its context."""
+    real = editions.proposal
+
+    def leaky(deal, *args, **kwargs):
+        context = real(deal, *args, **kwargs)
+        plant(deal, context)
+        return context
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(editions, "proposal", leaky)
+        yield
+
+
+@pytest.mark.parametrize("plant", sorted(PLANTS))
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=deal_pairs())
+def test_detectors_fire_on_a_planted_leak(tmp_path_factory, plant, case):
+    fault, detectors = PLANTS[plant]
+    with planted(fault):
+        builds = [_proposal(tmp_path_factory.mktemp("planted"), side.deal) for side in case.sides]
+    assert differences(*builds) != [], "the differential detector missed a planted leak"
+    if "markers" in detectors:
+        for side, files in zip(case.sides, builds):
+            assert marker_leaks(b"".join(files.values()).decode("utf-8"), side, case) != []
+
+
+@pytest.mark.pdf
+@settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deal_pairs())
+def test_pdf_detectors_fire_on_a_leak_into_the_metadata(tmp_path_factory, case):
+    root = tmp_path_factory.mktemp("plantedpdf")
+    with planted(lambda deal, ctx: _append(ctx, "keywords", f"{deal.stakes} {deal.summary}")):
+        pdfs = [_proposal(root, side.deal, pdf=True)["proposal/deal.pdf"] for side in case.sides]
+    assert pdfs[0] != pdfs[1]
+    for side, data in zip(case.sides, pdfs):
+        assert side.deal["summary"] in PdfReader(io.BytesIO(data)).metadata["/Keywords"]
+        assert marker_leaks(_pdf_strings(data), side, case) != []

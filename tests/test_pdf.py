@@ -4,12 +4,11 @@ determinism. Slow (WeasyPrint): select with `-m pdf`, skip with `-m "not pdf"`."
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, copy_examples
+from conftest import copy_examples
 
 pytestmark = pytest.mark.pdf
 
@@ -17,7 +16,6 @@ pytestmark = pytest.mark.pdf
 def _build(root, out, jobs):
     from negdocs.build import build
 
-    os.environ["SOURCE_DATE_EPOCH"] = "1798675200"
     return build(out=root / out, pdf=True, jobs=jobs, root=root)
 
 
@@ -116,7 +114,6 @@ def test_recycled_workers_print_the_same_pdfs(tmp_path, monkeypatch):
     import negdocs.render.pdf
     from negdocs.build import build
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")
     (tmp_path / "playbooks").mkdir()
     for n in range(3):
         (tmp_path / "playbooks" / f"g{n}.yaml").write_text(f"format: negdocs/v1\ntitle: Guide {n}\ncontext: hiring\n")

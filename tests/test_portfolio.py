@@ -75,10 +75,10 @@ def test_csv_cells_never_start_a_formula(make_project):
     hostile = {"title": "=HYPERLINK(\"http://x\",\"y\")", "owner": "+1+2", "counterparty": {"name": "@SUM(A1)"}, "id": "x"}
     project = make_project({"playbooks/a.yaml": yaml.safe_dump(dict(DEAL, **hostile)),
                             "playbooks/b.yaml": yaml.safe_dump(dict(DEAL, id="y", title="-2+3", owner="\tx",
-                                                                    counterparty={"name": "\r=1"}))})
+                                                                    counterparty={"name": "\n=1"}))})
     table = rows(project.run("report"))
     cells = [c for r in table for k, c in r.items() if k in ("title", "owner", "counterparty")]
-    assert cells == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1+2", "'@SUM(A1)", "'-2+3", "'\tx", "'\r=1"]
+    assert cells == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1+2", "'@SUM(A1)", "'-2+3", "'\tx", "'\n=1"]
     assert all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for r in table for c in r.values())
 
 

@@ -88,10 +88,12 @@ def test_rev_lists_changed_deals_or_all_when_the_matrix_changed(repo):
     assert "playbooks/acme.yaml (acme): approved" in repo.run("approvals", "--rev", "HEAD").stdout
 
 
-@pytest.mark.parametrize("rev", ["--output=/tmp/x", "-p", "", "a\nb"])
-def test_rev_never_reaches_git_as_an_option(repo, rev):
+@pytest.mark.parametrize("rev, message", [("--output=/tmp/x", "a revision cannot start with '-'"),
+                                          ("-p", "a revision cannot start with '-'"), ("", "the revision is empty"),
+                                          ("a\nb", "holds a control or invisible character")])
+def test_rev_never_reaches_git_as_an_option(repo, rev, message):
     result = repo.run("approvals", "--rev", rev)
-    assert result.exit_code == 2 and "--rev takes a revision" in result.stderr
+    assert result.exit_code == 2 and message in result.stderr
 
 
 def test_a_file_with_errors_is_reported_and_the_rest_listed(repo):
@@ -128,10 +130,9 @@ def test_markdown_escapes_every_value(make_project):
     assert len(re.findall(r"(?<!\\)\|", rows[0])) == 7  # six cells: no value added a column
     cells = [c for c in re.split(r"(?<!\\)\|", rows[0])[1:-1]]
     del cells[3]  # the state cell is ours: ":warning: stale"
-    text = "".join(cells).replace("<br>changed: ", " ").replace("<br>", " ")
-    assert re.findall(r"(?<!\\)[<>\[\]`*_:@|&]", text) == []  # nothing unescaped: no HTML, link, code, emphasis, emoji
-    assert re.findall(r"@(?!\u200b)", text) == []  # and no mention
-    assert "ACME \\| \\<script\\>alert\\(1\\)" in text and "x \\| y \\<b\\>" in text and "Evil \\|" in text
+    text = re.sub(r"&(#\d+|[a-z]+);", "", "".join(cells).replace("<br>changed: ", " ").replace("<br>", " "))
+    assert re.findall(r"(?<!\\)[<>\[\]`*_:|&]", text) == []  # nothing unescaped: no HTML, link, code, emphasis, emoji
+    assert "ACME \\| &lt;script&gt;alert(1)&lt;/script&gt;" in out and "x \\| y &lt;b&gt;" in out and "Evil \\|" in out
 
 
 def test_markdown_summarises(repo):

@@ -11,9 +11,7 @@ import zipfile
 
 import pytest
 
-from conftest import REPO
-
-MINIMAL = "format: negdocs/v1\ntitle: Sales guide\ncontext: sales\n"
+from conftest import MINIMAL, REPO
 
 
 @pytest.fixture(scope="module")
@@ -47,4 +45,4 @@ def test_installed_wheel_builds_a_bare_project(wheel, tmp_path):
     result = subprocess.run([sys.executable, "-m", "negdocs", "build", "--no-pdf"], env=env, cwd=project,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "Sales guide" in (project / "build" / "guide.html").read_text()
+    assert '<h1 id="title">Guide</h1>' in (project / "build" / "guide.html").read_text()

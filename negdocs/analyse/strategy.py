@@ -231,7 +231,7 @@ def load_packs(project_dir: Path | None = None) -> dict[str, Pack]:
     for path in files:
         shown = display_path(path, project_dir)
         try:
-            source = read_source(path, shown)
+            source = read_source(path, shown, root=project_dir or BUILTIN_DIR)
             pack = Pack.model_validate(source.data)
         except NegdocsError as exc:
             problems += exc.problems

@@ -8,7 +8,6 @@ only the deals ``diff --rev`` would show, or every deal when ``negdocs.yaml`` ch
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,24 +102,25 @@ def collect(paths=(), rev: str | None = None, root: Path | None = None) -> tuple
 
 
 def _changed(project, rev: str, paths: list[Path]) -> list[Path]:
+    """The deal files ``diff --rev`` would show, or every deal when negdocs.yaml changed since ``rev``."""
     from negdocs.git import gitinfo
     from negdocs.project import CONFIG_NAME
 
-    if not rev or rev.startswith("-") or any(c in rev for c in "\0\n\r") or len(rev) > 256:
-        raise NegdocsError(Problem(rev[:60] or "''", 0, "--rev takes a revision such as main or origin/main", "usage"))
     roots = paths or [project.root / "playbooks"]
     config = project.root / CONFIG_NAME
-    if config.is_file() and gitinfo.changed_since(project.root, rev, [config]):
+    if config.is_file() and gitinfo.changed_since(project.root, rev, [config])[1]:
         return project.discover(paths)
     top = gitinfo.toplevel(project.root)
-    names = gitinfo.changed_since(project.root, rev, roots)
-    return [p for p in ((top / n) for n in names) if p.is_file()]
+    _, changed = gitinfo.changed_since(project.root, rev, roots)
+    return [top / name for status, name in changed if status != "D" and (top / name).is_file()]
 
 
 # -- output -------------------------------------------------------------------------------
 def render(deals: list[DealSignoffs], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([d.as_dict() for d in deals], indent=2, ensure_ascii=False) + "\n"
+        from negdocs.output.escape import json_text
+
+        return json_text([d.as_dict() for d in deals]) + "\n"
     return (_markdown if fmt == "markdown" else _text)(deals)
 
 
@@ -161,7 +161,7 @@ def _text(deals: list[DealSignoffs]) -> str:
 
 
 def _markdown(deals: list[DealSignoffs]) -> str:
-    from negdocs.output.mdtext import escape
+    from negdocs.output.escape import markdown as escape
 
     needed = [d for d in deals if d.rows]
     counts = {s: sum(r.state == s for d in needed for r in d.rows) for s in ("missing", "stale", "approved")}

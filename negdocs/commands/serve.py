@@ -2,23 +2,34 @@
 
 The site is built into a private folder with the same incremental build as `negdocs
 build`, so a change rebuilds only what it touches. A broken edit keeps the last good site
-served and shows its ``file:line`` problems on every page and in the terminal.
+served and shows its ``file:line`` problems on every page and in the terminal (in proposal
+mode the pages only say that the build failed: problems can quote internal values).
+
+Only loopback is served unless ``--public`` is given, and every request must name this
+server in its Host header (loopback names, the bound address, with ``--public`` also an IP
+address or this machine's name), so a web page cannot reach it by DNS rebinding.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
+import mimetypes
+import re
 import shutil
+import socket
 import tempfile
 import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
-from negdocs.errors import NegdocsError
+from negdocs.errors import NegdocsError, Problem
 
 WATCHED = ("playbooks", "templates", "strategies", "negdocs.yaml")
+MAX_PATH = 2048  # characters of a request path; longer ones are refused
+FAILED = "The build failed; see the terminal."  # all a proposal server says about a broken edit
 RELOAD = """<script>
 (function () {
   var seen = null;
@@ -31,6 +42,55 @@ RELOAD = """<script>
   poll();
 })();
 </script>"""
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP address (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(header: str) -> str | None:
+    """The name in a Host header, lowercased, without port or IPv6 brackets; None if malformed."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        name, sep, rest = header[1:].partition("]")
+        if not sep:
+            return None
+    else:
+        name, colon, port = header.partition(":")
+        rest = colon + port
+    if rest and not (rest.startswith(":") and rest[1:].isdigit()):
+        return None
+    return name or None
+
+
+class Hosts:
+    """Which Host headers this server answers: loopback names and the bound address; with
+    ``public`` also any IP address (DNS rebinding needs a name) and this machine's name."""
+
+    def __init__(self, bound: str, public: bool):
+        self.public = public
+        self.names = {"localhost", bound.strip("[]").lower()} - {""}
+        if public:
+            self.names.add(socket.gethostname().lower())
+
+    def allowed(self, header: str | None) -> bool:
+        name = host_name(header) if header else None
+        if name is None:
+            return False
+        if name in self.names:
+            return True
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return address.is_loopback or self.public
 
 
 class Site:
@@ -73,32 +133,86 @@ class Site:
         return True
 
     def state(self) -> dict:
+        """What pages may know: in proposal mode, only that the last build failed."""
         with self.lock:
-            return {"version": self.version, "problems": list(self.problems)}
+            problems = list(self.problems)
+            version = self.version
+        if problems and self.edition == "proposal":
+            problems = [FAILED]
+        return {"version": version, "problems": problems}
+
+    def proposals(self) -> list[tuple[str, str]]:
+        """``(url, title)`` of every proposal page of the last good build."""
+        with self.lock:
+            names = [n for n in self.files if n.startswith("proposal/") and n.endswith(".html")
+                     and n != "proposal/index.html"]
+        found = []
+        for name in sorted(names):
+            try:
+                match = _TITLE.search((self.folder / name).read_text(encoding="utf-8"))
+            except OSError:
+                continue
+            found.append((f"/{name}", html.unescape(match.group(1)).strip() if match else name))
+        return found
 
     def close(self):
         shutil.rmtree(self.folder.parent, ignore_errors=True)
 
 
-class Handler(SimpleHTTPRequestHandler):
+class Handler(BaseHTTPRequestHandler):
+    """Serves the site folder, GET and HEAD only; never a dotfile (the manifest), never a
+    path with control characters, backslashes or ``..``; in proposal mode only ``proposal/``."""
+
     site: Site
+    hosts: Hosts
+    server_version = "negdocs"
+    sys_version = ""
 
     def log_message(self, format, *args):  # quiet: the terminal shows builds, not requests
         pass
 
     def do_GET(self):
-        if self.path.startswith("/__negdocs__/state"):
-            return self._send(200, "application/json", json.dumps(self.site.state()).encode())
+        self._answer(head=False)
+
+    def do_HEAD(self):
+        self._answer(head=True)
+
+    def _answer(self, head: bool) -> None:
+        if not self.hosts.allowed(self.headers.get("Host")):
+            return self._text(421 if self.headers.get("Host") else 400, "This server answers requests for "
+                              "localhost only (it checks the Host header).", head)
+        if len(self.path) > MAX_PATH:
+            return self._text(414, "Request path too long.", head)
         path = self.path.split("?", 1)[0].split("#", 1)[0]
-        if path.endswith("/"):
-            path += "index.html"
-        if not path.endswith(".html"):
-            return super().do_GET()
-        target = (self.site.folder / path.lstrip("/")).resolve()
-        if not target.is_relative_to(self.site.folder.resolve()) or not target.is_file():
+        if path == "/__negdocs__/state":
+            return self._send(200, "application/json", json.dumps(self.site.state()).encode(), head)
+        name = _name(path)
+        if name is None:
+            return self._text(400, "Bad request path.", head)
+        if self.site.edition == "proposal" and name in ("index.html", "proposal/index.html"):
+            return self._send(200, "text/html; charset=utf-8", self._listing(), head)
+        data = self._read(name) if self.site.edition != "proposal" or name.startswith("proposal/") else None
+        if data is None:
             body = self._page("Not found", "<p>No such page. Is the deal id right?</p>")
-            return self._send(404, "text/html; charset=utf-8", body)
-        return self._send(200, "text/html; charset=utf-8", self._inject(target.read_text(encoding="utf-8")))
+            return self._send(404, "text/html; charset=utf-8", body, head)
+        if name.endswith(".html"):
+            return self._send(200, "text/html; charset=utf-8", self._inject(data.decode("utf-8", "replace")), head)
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return self._send(200, kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith("javascript")
+                                       else ""), data, head)
+
+    def _read(self, name: str) -> bytes | None:
+        target = self.site.folder / name
+        try:
+            return None if target.is_symlink() or not target.is_file() else target.read_bytes()
+        except (OSError, ValueError):  # a name too long for the file system, a file removed meanwhile
+            return None
+
+    def _listing(self) -> bytes:
+        """The proposal server's front page: made here, never written to disk."""
+        items = "".join(f'<li><a href="{html.escape(url)}">{html.escape(title)}</a></li>'
+                        for url, title in self.site.proposals())
+        return self._page("Proposals", f"<ul>{items}</ul>" if items else "<p>No proposals yet.</p>")
 
     def _inject(self, page: str) -> bytes:
         state = self.site.state()
@@ -114,35 +228,80 @@ class Handler(SimpleHTTPRequestHandler):
         return self._inject(f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{title}</title></head>"
                             f"<body><h1>{title}</h1>{body}</body></html>")
 
-    def _send(self, code: int, kind: str, body: bytes):
+    def _text(self, code: int, message: str, head: bool) -> None:
+        self._send(code, "text/plain; charset=utf-8", (message + "\n").encode(), head)
+
+    def _send(self, code: int, kind: str, body: bytes, head: bool = False):
         self.send_response(code)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-        self.wfile.write(body)
+        if not head:
+            self.wfile.write(body)
 
 
-def serve(root: Path, host: str, port: int, edition: str, pdf: bool, log, ready=None, stop: threading.Event | None = None):
-    """Serve until Ctrl-C (or ``stop`` is set); returns cleanly."""
+def _name(path: str) -> str | None:
+    """The site-relative file a request path names, or None when it may not name one:
+    undecodable, control characters, backslashes, empty, dot or dot-dot segments, dotfiles."""
+    if not path.startswith("/"):
+        return None
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\\" in decoded or any(ord(c) < 32 or ord(c) == 127 for c in decoded):
+        return None
+    parts = decoded[1:].split("/")
+    if any(part.startswith(".") or not part for part in parts[:-1]) or parts[-1].startswith("."):
+        return None
+    name = "/".join(parts)
+    return name + "index.html" if name.endswith("/") or not name else name
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, handler, log):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.log = log
+        super().__init__(address, handler)
+
+    def handle_error(self, request, client_address):  # one line, never a traceback
+        import sys
+
+        self.log(f"negdocs: a request failed: {sys.exc_info()[0].__name__}")
+
+
+def serve(root: Path, host: str, port: int, edition: str, pdf: bool, log, ready=None,
+          stop: threading.Event | None = None, public: bool = False):
+    """Serve until Ctrl-C (or ``stop`` is set); returns cleanly.
+
+    A ``host`` that is not loopback is refused unless ``public`` is given, and then warned about."""
     from watchfiles import watch
 
-    handler = type("BoundHandler", (Handler,), {"site": None})
+    if not is_loopback(host):
+        if not public:
+            shown = repr(host) if host else "'' (every address)"
+            raise NegdocsError(Problem("--host", 0, f"{shown} is not a loopback address: it would serve the site "
+                                       "to the network; pass --public as well to mean it", "usage"))
+        log(f"negdocs: warning: --public: listening on {host or 'every address'}; anyone who can reach this machine "
+            f"can read the {edition} edition")
+    handler = type("BoundHandler", (Handler,), {"site": None, "hosts": Hosts(host, public)})
     try:
-        server = ThreadingHTTPServer((host, port), partial(handler, directory="."))
-    except OSError as exc:
-        from negdocs.errors import Problem
-
-        raise NegdocsError(Problem(f"{host}:{port}", 0, f"cannot listen: {exc.strerror or exc}; try another --port",
-                                   "usage")) from exc
+        server = _Server((host, port), handler, log)
+    except (OSError, OverflowError, UnicodeError, ValueError) as exc:
+        raise NegdocsError(Problem(f"{host}:{port}", 0, f"cannot listen: {getattr(exc, 'strerror', None) or exc}; "
+                                   "try another --host or --port", "usage")) from exc
     site = Site(root, edition, pdf, log)
     handler.site = site
-    server.RequestHandlerClass = partial(handler, directory=str(site.folder))
     site.rebuild()
-    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    url = f"http://{host}:{server.server_address[1]}/"
+    shown = host if host and host not in ("0.0.0.0", "::") else "127.0.0.1"
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.server_address[1]}/"
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         import signal

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.model import SLUG_RE
+from negdocs.load.loader import escapes
+from negdocs.load.model import is_slug
 
 STARTERS = Path(__file__).parent / "starters"
 OFFSETS = {"__CLOSE_BY__": 60, "__DEADLINE__": 30, "__ESCALATE_BY__": 40, "__DUE__": 75}  # days from today
@@ -26,7 +27,7 @@ def new(context: str, deal_id: str, strategy: str, root: Path) -> Path:
     """Write ``playbooks/<context>/<id>.yaml``; never overwrite anything."""
     from negdocs.analyse.strategy import load_packs
 
-    if not SLUG_RE.match(deal_id) or len(deal_id) > 80 or deal_id == "index":
+    if not is_slug(deal_id) or len(deal_id) > 80 or deal_id == "index":
         raise NegdocsError(Problem(deal_id, 0, "not a valid id: use up to 80 lowercase letters, digits and hyphens "
                                    "(and not `index`)", "usage"))
     packs = load_packs(root)
@@ -37,6 +38,10 @@ def new(context: str, deal_id: str, strategy: str, root: Path) -> Path:
     if target.exists() or clash:
         where = (clash or [target])[0].relative_to(root).as_posix()
         raise NegdocsError(Problem(where, 1, "already exists; negdocs new never overwrites (pick another id)", "duplicate-id"))
+    for place in (target, root / "schema" / "negdocs.schema.json"):
+        if escapes(place, root):  # a linked folder (or a dangling link) would put the file outside
+            raise NegdocsError(Problem(place.relative_to(root).as_posix(), 0, "leads outside the project through a "
+                                       "link; negdocs new writes only inside it", "usage"))
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:  # 'x': fail rather than overwrite, even in a race
         handle.write(starter_text(context, deal_id, strategy))

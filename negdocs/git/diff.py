@@ -8,33 +8,59 @@ items...), never by position; numeric moves say which way they went for us given
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from negdocs.analyse import checks
 from negdocs.analyse.analysis import analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import Source, parse, read_source
+from negdocs.load.loader import Source, read_source
 from negdocs.load.model import NUMERIC_KINDS, Deal
-from negdocs.money import format_number, format_value
 from negdocs.load.validate import validate
+from negdocs.money import format_value
+from negdocs.output import escape
 
 MOVES = ("open", "target", "floor", "walk_away")
-# list section -> how its items are matched and named
-KEYS = {"evidence": "id", "deadlines": "what", "meso": "name", "concessions": "item", "implementation": "task",
-        "escalation": "step", "people": "name", "power": "summary"}
+# list section -> the fields that name its items (the first one set), to match them by name
+KEYS = {"evidence": ("id",), "deadlines": ("what",), "meso": ("name",), "concessions": ("item",),
+        "implementation": ("task",), "escalation": ("step",), "people": ("name",), "power": ("summary", "source")}
 TOP = ("title", "context", "strategy", "status", "owner", "currency", "close_by", "stakes", "summary", "notes")
+
+
+class Quoted(str):
+    """A value always shown in quotes (a list item's name inside a sentence)."""
 
 
 @dataclass
 class Change:
+    """One change, as data (``old``/``new``) and as a sentence: ``words`` holds a ``{}`` for each
+    of ``values``, the user's values, escaped for the output format only when printed."""
+
     section: str
     item: str
     field: str
     old: object
     new: object
-    text: str
+    words: str
+    values: tuple = ()
+
+    def sentence(self, fmt: str = "text") -> str:
+        return self.words.format(*(_value(v, fmt) for v in self.values))
+
+    @property
+    def text(self) -> str:
+        return self.sentence("text")
+
+    def as_dict(self) -> dict:
+        return {"section": self.section, "item": self.item, "field": self.field, "old": self.old, "new": self.new,
+                "text": self.text}
+
+
+def _value(value: str, fmt: str) -> str:
+    if fmt == "markdown":
+        return f"'{escape.markdown(value)}'" if isinstance(value, Quoted) else escape.markdown(value)
+    return escape.text(value, quote=isinstance(value, Quoted))
 
 
 @dataclass
@@ -49,14 +75,13 @@ class DealDiff:
 
     def as_dict(self) -> dict:
         return {"old": self.old_label, "new": self.new_label, "title": self.title, "status": self.status,
-                "changes": [asdict(c) for c in self.changes], "new_findings": self.new_findings,
+                "changes": [c.as_dict() for c in self.changes], "new_findings": self.new_findings,
                 "cleared_findings": self.cleared_findings}
 
 
-def text_source(text: str, label: str) -> Source:
-    """A deal read from git (``REV:path``) as a Source, like a file on disk."""
-    data, lines = parse(text, label)
-    return Source(Path(label.rsplit(":", 1)[-1]), label, data, lines)
+def blob_source(data: bytes, label: str) -> Source:
+    """A deal read from git (``REV:path``) as a Source, with the limits of a file on disk."""
+    return read_source(Path(label.rsplit(":", 1)[-1]), label, raw=data)
 
 
 def load(source: Source, packs) -> tuple[Deal, Source]:
@@ -75,6 +100,8 @@ def _show(value, kind: str | None = None, currency: str = "USD") -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "(none)"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "(none)"
     if kind is not None:
         return format_value(value, kind, currency)
     return str(value)
@@ -87,18 +114,22 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
     for name in TOP:
         a, b = getattr(old, name), getattr(new, name)
         if a != b:
-            result.changes.append(Change("deal", "", name, _plain(a), _plain(b), f"{name}: {_show(a)} -> {_show(b)}"))
+            result.changes.append(Change("deal", "", name, _plain(a), _plain(b), f"{name}: {{}} -> {{}}", (_show(a), _show(b))))
     _compare_issues(old, new, result, cur)
     for section in ("counterparty", "batna"):
         a, b = getattr(old, section), getattr(new, section)
-        a_d, b_d = (a.model_dump() if a else {}), (b.model_dump() if b else {})
-        for key in sorted(set(a_d) | set(b_d)):
+        if a is None and b is None:
+            continue
+        empty = type(a or b)()  # a section added or removed: compare with its defaults
+        a_d, b_d = (a or empty).model_dump(), (b or empty).model_dump()
+        for key in a_d:
             if a_d.get(key) != b_d.get(key):
                 kind = "money" if (section, key) == ("batna", "value") else None
-                text = f"{section}.{key}: {_show(a_d.get(key), kind, cur)} -> {_show(b_d.get(key), kind, cur)}"
-                result.changes.append(Change(section, "", key, _plain(a_d.get(key)), _plain(b_d.get(key)), text))
-    for section, key in KEYS.items():
-        _compare_list(section, key, getattr(old, section), getattr(new, section), result)
+                shown = (_show(a_d.get(key), kind, cur), _show(b_d.get(key), kind, cur))
+                result.changes.append(Change(section, "", key, _plain(a_d.get(key)), _plain(b_d.get(key)),
+                                             f"{section}.{key}: {{}} -> {{}}", shown))
+    for section, keys in KEYS.items():
+        _compare_list(section, keys, getattr(old, section), getattr(new, section), result)
     _compare_approvals(old, new, result)
     old_f = _findings(old, old_source, ignore)
     new_f = _findings(new, new_source, ignore)
@@ -108,11 +139,7 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
 
 
 def _plain(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    return value
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _findings(deal: Deal, source: Source, ignore) -> set[str]:
@@ -123,27 +150,31 @@ def _compare_issues(old: Deal, new: Deal, result: DealDiff, cur: str):
     before = {i.id: i for i in old.issues}
     after = {i.id: i for i in new.issues}
     for iid in [i for i in after if i not in before]:
-        result.changes.append(Change("issues", iid, "", None, after[iid].model_dump(mode="json"), f"issue {iid} added ({after[iid].name})"))
+        result.changes.append(Change("issues", iid, "", None, after[iid].model_dump(mode="json"), "issue {} added ({})",
+                                     (iid, after[iid].name)))
     for iid in [i for i in before if i not in after]:
-        result.changes.append(Change("issues", iid, "", before[iid].model_dump(mode="json"), None, f"issue {iid} removed ({before[iid].name})"))
+        result.changes.append(Change("issues", iid, "", before[iid].model_dump(mode="json"), None, "issue {} removed ({})",
+                                     (iid, before[iid].name)))
     for iid in [i for i in after if i in before]:
         a, b = before[iid], after[iid]
         for name in ("name", "kind", "better", *MOVES, "their_walk_away", "weight", "tradeable", "basis", "positions"):
             x, y = getattr(a, name), getattr(b, name)
             if x == y:
                 continue
-            text = f"{iid} {name}: {_show(x, b.kind if name in MOVES + ('their_walk_away',) else None, cur)} -> " \
-                   f"{_show(y, b.kind if name in MOVES + ('their_walk_away',) else None, cur)}"
+            kind = b.kind if name in (*MOVES, "their_walk_away") else None
             note = _direction(name, x, y, b, cur)
-            result.changes.append(Change("issues", iid, name, _plain(x), _plain(y), text + (f": {note}" if note else "")))
+            result.changes.append(Change("issues", iid, name, _plain(x), _plain(y), f"{{}} {name}: {{}} -> {{}}" + (f": {note}" if note else ""),
+                                         (iid, _show(x, kind, cur), _show(y, kind, cur))))
 
 
 def _direction(name: str, old, new, issue, cur: str) -> str:
-    """Which way a numeric move went for us."""
-    if issue.kind not in NUMERIC_KINDS or issue.better is None or not all(isinstance(v, (int, float)) for v in (old, new)):
+    """Which way a move of a value on the issue's scale went for us (code-made words only:
+    a number, its unit and the currency code)."""
+    if name not in (*MOVES, "their_walk_away") or issue.kind not in NUMERIC_KINDS or issue.better is None \
+            or not all(isinstance(v, (int, float)) for v in (old, new)):
         return ""
     gain = (new - old) if issue.better == "higher" else (old - new)
-    amount = format_number(abs(gain)) + (f" {cur}" if issue.kind == "money" else "")
+    amount = format_value(abs(gain), issue.kind, cur)
     if name == "their_walk_away":
         return f"we now expect {amount} {'more' if gain > 0 else 'less'} room on their side"
     if name == "walk_away":
@@ -151,20 +182,32 @@ def _direction(name: str, old, new, issue, cur: str) -> str:
     return f"{amount} {'better' if gain > 0 else 'worse'} for us"
 
 
-def _compare_list(section: str, key: str, old: list, new: list, result: DealDiff):
-    before = {str(getattr(x, key)): x for x in old}
-    after = {str(getattr(x, key)): x for x in new}
+def _keyed(items: list, keys: tuple[str, ...]) -> dict:
+    """Items by their name; a repeated name gets ``#2``, ``#3``... so no item hides behind another."""
+    out: dict = {}
+    for x in items:
+        name = str(next(v for v in (getattr(x, k) for k in keys) if v is not None))
+        n = 1
+        while (shown := name if n == 1 else f"{name} #{n}") in out:
+            n += 1
+        out[shown] = x
+    return out
+
+
+def _compare_list(section: str, keys: tuple[str, ...], old: list, new: list, result: DealDiff):
+    before = _keyed(old, keys)
+    after = _keyed(new, keys)
     singular = section.rstrip("s") if section != "evidence" else "evidence"
     for k in [k for k in after if k not in before]:
-        result.changes.append(Change(section, k, "", None, after[k].model_dump(mode="json"), f"{singular} added: {k}"))
+        result.changes.append(Change(section, k, "", None, after[k].model_dump(mode="json"), f"{singular} added: {{}}", (k,)))
     for k in [k for k in before if k not in after]:
-        result.changes.append(Change(section, k, "", before[k].model_dump(mode="json"), None, f"{singular} removed: {k}"))
+        result.changes.append(Change(section, k, "", before[k].model_dump(mode="json"), None, f"{singular} removed: {{}}", (k,)))
     for k in [k for k in after if k in before]:
         a, b = before[k].model_dump(mode="json"), after[k].model_dump(mode="json")
         for name in a:
             if a[name] != b[name]:
-                result.changes.append(Change(section, k, name, a[name], b[name],
-                                             f"{singular} {k!r} {name}: {_show(a[name])} -> {_show(b[name])}"))
+                result.changes.append(Change(section, k, name, a[name], b[name], f"{singular} {{}} {name}: {{}} -> {{}}",
+                                             (Quoted(k), _show(a[name]), _show(b[name]))))
 
 
 def _compare_approvals(old: Deal, new: Deal, result: DealDiff):
@@ -178,43 +221,48 @@ def _compare_approvals(old: Deal, new: Deal, result: DealDiff):
         o = old_by_role.get(a.role)
         record = a.model_dump(mode="json")
         stale = "" if a.fingerprint == after else " (for other terms: stale)"
+        signed = (a.role, a.by, a.on.isoformat())
         if o is None:
-            result.changes.append(Change("approvals", a.role, "", None, record, f"approval added: {a.role} by {a.by} "
-                                         f"({a.on.isoformat()}){stale}"))
+            result.changes.append(Change("approvals", a.role, "", None, record, f"approval added: {{}} by {{}} ({{}}){stale}",
+                                         signed))
         elif o != a:
-            result.changes.append(Change("approvals", a.role, "", o.model_dump(mode="json"), record, f"approval renewed: "
-                                         f"{a.role} by {a.by} ({a.on.isoformat()}){stale}"))
+            result.changes.append(Change("approvals", a.role, "", o.model_dump(mode="json"), record,
+                                         f"approval renewed: {{}} by {{}} ({{}}){stale}", signed))
         elif a.fingerprint == before != after:
             shown = ", ".join(what[:4]) + (f" and {len(what) - 4} more" if len(what) > 4 else "")
-            result.changes.append(Change("approvals", a.role, "fingerprint", before, after, f"approval voided: {a.role} "
-                                         f"(by {a.by}, {a.on.isoformat()}) no longer matches the terms ({shown})"))
+            result.changes.append(Change("approvals", a.role, "fingerprint", before, after,
+                                         "approval voided: {} (by {}, {}) no longer matches the terms ({})", signed + (shown,)))
     for role, o in old_by_role.items():
         if role not in {a.role for a in new.approvals}:
             result.changes.append(Change("approvals", role, "", o.model_dump(mode="json"), None,
-                                         f"approval removed: {role} (by {o.by}, {o.on.isoformat()})"))
+                                         "approval removed: {} (by {}, {})", (role, o.by, o.on.isoformat())))
 
 
 # -- output -------------------------------------------------------------------------------
 def render(diffs: list[DealDiff], fmt: str) -> str:
+    """The diffs as ``text``, ``markdown`` or ``json``; every user value escaped for that format
+    (see :mod:`negdocs.output.escape`), so no value can start a line or open markup."""
     if fmt == "json":
-        return json.dumps([d.as_dict() for d in diffs], indent=2, ensure_ascii=False) + "\n"
+        return escape.json_text([d.as_dict() for d in diffs]) + "\n"
     out = []
     for d in diffs:
         if fmt == "markdown":
-            out.append(f"### {d.title}\n\n`{d.old_label}` → `{d.new_label}`\n")
+            md = escape.markdown
+            out.append(f"### {md(d.title)}\n\n{md(d.old_label)} → {md(d.new_label)}\n")
             if d.status != "changed":
                 out.append(f"Deal {d.status}.\n")
-            out += [f"- {c.text}" for c in d.changes]
-            out += [f"- :warning: new finding: {f}" for f in d.new_findings]
-            out += [f"- :white_check_mark: cleared finding: {f}" for f in d.cleared_findings]
+            out += [f"- {c.sentence('markdown')}" for c in d.changes]
+            out += [f"- :warning: new finding: {md(f)}" for f in d.new_findings]
+            out += [f"- :white_check_mark: cleared finding: {md(f)}" for f in d.cleared_findings]
             if not (d.changes or d.new_findings or d.cleared_findings) and d.status == "changed":
                 out.append("No changes in negotiation terms.")
             out.append("")
         else:
-            out.append(f"{d.old_label} -> {d.new_label} ({d.title})" + ("" if d.status == "changed" else f": deal {d.status}"))
+            status = "" if d.status == "changed" else f": deal {d.status}"
+            out.append(f"{escape.text(d.old_label)} -> {escape.text(d.new_label)} ({escape.text(d.title)}){status}")
             out += [f"  {c.text}" for c in d.changes]
-            out += [f"  + finding {f}" for f in d.new_findings]
-            out += [f"  - finding {f}" for f in d.cleared_findings]
+            out += [f"  + finding {escape.visible(f)}" for f in d.new_findings]
+            out += [f"  - finding {escape.visible(f)}" for f in d.cleared_findings]
             if not (d.changes or d.new_findings or d.cleared_findings) and d.status == "changed":
                 out.append("  no changes in negotiation terms")
     return "\n".join(out) + ("\n" if out else "")
@@ -222,16 +270,25 @@ def render(diffs: list[DealDiff], fmt: str) -> str:
 
 def _read(spec: str, root: Path) -> Source:
     """A file path or a git ``REV:path``, read with the limits and checks of every deal file."""
+    from negdocs.git import gitinfo
+
+    gitinfo.check_argument(spec, "argument")
     path = Path(spec)
-    if path.is_dir():
-        raise NegdocsError(Problem(spec, 0, "is a folder; give a deal file, a REV:path, or use --rev REV PATH", "usage"))
-    if path.exists():
+    try:
+        is_dir, exists, error = path.is_dir(), path.exists(), None
+    except OSError as exc:  # a name too long for a file may still be a REV:path
+        is_dir, exists, error = False, False, exc
+    if is_dir:
+        raise _usage(spec, "is a folder; give a deal file, a REV:path, or use --rev REV PATH")
+    if exists:
         return read_source(path, spec)
     if ":" in spec:
-        from negdocs.git import gitinfo
+        return blob_source(gitinfo.show(root, spec), spec)
+    raise _usage(spec, f"cannot read: {error.strerror or error}" if error else "no such file, and not a git REV:path")
 
-        return text_source(gitinfo.show(root, spec), spec)
-    raise NegdocsError(Problem(spec, 0, "no such file, and not a git REV:path", "usage"))
+
+def _usage(spec: str, message: str) -> NegdocsError:
+    return NegdocsError(Problem(escape.clip(spec), 0, message, "usage"))
 
 
 def _ignored(root: Path) -> tuple[str, ...]:
@@ -252,30 +309,29 @@ def diff_specs(old: str, new: str, root: Path) -> list[DealDiff]:
 
 
 def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
-    """Every deal under ``paths`` that changed between ``rev`` and the work tree."""
-    from negdocs.git import gitinfo
+    """Every deal under ``paths`` that changed between ``rev`` and the work tree: changed,
+    added (not at ``rev``) or removed (gone from the work tree)."""
     from negdocs.analyse.strategy import load_packs
+    from negdocs.git import gitinfo
 
     ignore = _ignored(root)
     packs = load_packs(root)
+    commit, changed = gitinfo.changed_since(root, rev, paths or [root / "playbooks"])
     top = gitinfo.toplevel(root)
+    base = root.resolve()
     diffs = []
-    for name in gitinfo.changed_since(root, rev, paths or [root / "playbooks"]):
+    for status, name in changed:
         path = top / name
-        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else name
+        shown = path.relative_to(base).as_posix() if path.is_relative_to(base) else name
         spec = f"{rev}:{shown}"
-        try:
-            old_text = gitinfo.show(root, spec)
-        except NegdocsError:
-            old_text = None
-        if not path.exists():
-            deal, _ = load(text_source(old_text, spec), packs)
-            diffs.append(DealDiff(spec, shown, deal.title, status="removed"))
+        if status == "D":
+            old, _ = load(blob_source(gitinfo.blob(top, commit, name, spec), spec), packs)
+            diffs.append(DealDiff(spec, shown, old.title, status="removed"))
             continue
         new, new_src = load(read_source(path, shown), packs)
-        if old_text is None:
+        if status == "A":
             diffs.append(DealDiff(spec, shown, new.title, status="added"))
             continue
-        old, old_src = load(text_source(old_text, spec), packs)
+        old, old_src = load(blob_source(gitinfo.blob(top, commit, name, spec), spec), packs)
         diffs.append(compare(old, new, old_src, new_src, spec, shown, ignore))
     return diffs

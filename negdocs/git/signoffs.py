@@ -8,22 +8,12 @@ processes for all the files it concerns, never one per version.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from negdocs.git.gitinfo import toplevel
+from negdocs.git import gitinfo
 
 MAX_VERSIONS = 200  # versions of one file searched for the approved terms
-
-
-def _git(top: Path, *args: str) -> str | None:
-    """Output of one git command as text (undecodable bytes replaced), or None when it fails."""
-    try:
-        run = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=top, capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return run.stdout.decode("utf-8", "replace") if run.returncode == 0 else None
 
 
 @dataclass(frozen=True)
@@ -48,7 +38,7 @@ class Repository:
     @property
     def top(self) -> Path | None:
         if self._top is False:
-            self._top = toplevel(self.root)
+            self._top = gitinfo.toplevel(self.root)
         return self._top
 
     def relative(self, path: Path) -> str | None:
@@ -75,15 +65,11 @@ class Repository:
 
         from negdocs.analyse.approvals import fingerprint
         from negdocs.errors import NegdocsError
-        from negdocs.load.loader import MAX_BYTES, text_source
+        from negdocs.load.loader import text_source
         from negdocs.load.model import Deal
 
-        log = _git(self.top, "log", f"--max-count={MAX_VERSIONS}", "--no-renames", "--format=%H %cs", "HEAD", "--", rel) or ""
-        commits = [line.split(" ", 1) for line in log.splitlines() if " " in line]
         versions = []
-        for (sha, date), blob in zip(commits, self._blobs([f"{sha}:{rel}" for sha, _ in commits])):
-            if blob is None or len(blob) > MAX_BYTES:
-                continue
+        for sha, date, blob in gitinfo.versions(self.top, rel, MAX_VERSIONS):
             try:
                 deal = Deal.model_validate(text_source(blob.decode("utf-8-sig"), f"{sha[:10]}:{rel}").data)
             except (NegdocsError, ValidationError, UnicodeDecodeError):
@@ -91,38 +77,13 @@ class Repository:
             versions.append((f"commit {sha[:10]} ({date})", fingerprint(deal), deal))
         return versions
 
-    def _blobs(self, specs: list[str]) -> list[bytes | None]:
-        """The contents of ``REV:path`` objects, read by one ``git cat-file --batch``."""
-        if not specs:
-            return []
-        try:
-            run = subprocess.run(["git", "cat-file", "--batch"], cwd=self.top, input="".join(s + "\n" for s in specs).encode(),
-                                 capture_output=True, timeout=120)
-        except (OSError, subprocess.TimeoutExpired):
-            return [None] * len(specs)
-        out, pos, blobs = run.stdout, 0, []
-        for _ in specs:
-            end = out.find(b"\n", pos)
-            if end < 0:
-                break
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
-                size = int(header[2])
-                blobs.append(out[pos:pos + size])
-                pos += size + 1
-            else:
-                blobs.append(None)  # "<spec> missing": not in that commit
-        return blobs + [None] * (len(specs) - len(blobs))
-
     def signers(self, paths: list[Path]) -> dict[str, list[tuple[Commit, str]]]:
         """Per file (relative to the top level): ``(commit, lines it added)`` of every commit
         that added or removed a ``fingerprint`` line, newest first, from one ``git log``."""
         rels = [r for r in (self.relative(p) for p in paths) if r is not None]
         if not rels:
             return {}
-        log = _git(self.top, "log", "-p", "-U0", "--no-renames", "--no-color", "--no-ext-diff", "-G", "fingerprint",
-                   "--format=%x00%H%x00%an%x00%cs", "HEAD", "--", *rels) or ""
+        log = gitinfo.added_lines(self.top, rels, "fingerprint")
         found: dict[str, list[tuple[Commit, str]]] = {}
         commit, name, added = None, None, []
 

@@ -3,12 +3,17 @@
 Only YAML's plain data types are built (mappings, sequences, strings, numbers, booleans,
 null and dates); any explicit tag outside those is an error, so ``!!python/...`` never
 runs. The document is built from the parser's event stream without recursion, which lets
-us cap nesting depth and alias expansion and reject duplicate keys at their line.
+us cap nesting depth, the values and the text that aliases expand to, and reject duplicate
+keys and control characters at their line. Every reader (files, git blobs, settings, packs)
+goes through :func:`parse`, so the limits hold whatever the bytes came from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +31,11 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 100_000  # values built, counting every alias expansion
+MAX_TEXT = 2 * MAX_BYTES  # characters of scalar text built, counting every alias expansion
+# Characters no text may hold, even written as a YAML escape ("\0", "\x01", "\x7f", "\ufffe"):
+# C0 and C1 controls except tab and newline, DEL, lone surrogates and Unicode noncharacters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                        + "".join(f"{chr(p + 0xfffe)}{chr(p + 0xffff)}" for p in range(0, 0x110000, 0x10000)) + "]")
 
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")}
@@ -33,6 +43,14 @@ _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
 Path_ = tuple  # a path into the data: keys and list indexes
+
+
+def dotted(loc) -> str:
+    """``('issues', 0, 'open')`` -> ``issues[0].open``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 @dataclass
@@ -56,22 +74,18 @@ class Source:
         return 1
 
 
-def read_source(path: Path, display: str, empty_ok: bool = False, raw: bytes | None = None) -> Source:
+def read_source(path: Path, display: str, empty_ok: bool = False, raw: bytes | None = None,
+                root: Path | None = None) -> Source:
     """Read and parse one deal file (``raw``: its bytes, when already read); raise
-    :class:`NegdocsError` on any problem."""
+    :class:`NegdocsError` on any problem. A file inside ``root`` (default: the current folder)
+    that links outside it is refused unread."""
     import hashlib
 
     def fail(line: int, message: str):
         raise NegdocsError(Problem(display, line, message, rule="yaml"))
 
     if raw is None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                fail(1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")
-            raw = path.read_bytes()
-        except OSError as exc:
-            fail(1, f"cannot read file: {exc.strerror or exc}")
+        raw = read_limited(path, display, root)
     elif len(raw) > MAX_BYTES:
         fail(1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes")
     try:
@@ -85,8 +99,54 @@ def read_source(path: Path, display: str, empty_ok: bool = False, raw: bytes | N
     return Source(path, display, data, lines, hashlib.sha256(raw).hexdigest(), builder.numbers)
 
 
+def escapes(path: Path, root: Path) -> bool:
+    """True when ``path`` lies inside ``root`` as written but resolves outside it: a link (or a
+    linked folder) that leads out of the project. A path written outside ``root`` is the
+    caller's own choice and does not count."""
+    try:
+        written = Path(os.path.abspath(path))
+        if not any(written.is_relative_to(base) for base in (Path(os.path.abspath(root)), root.resolve())):
+            return False
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError, RuntimeError):  # a loop of links, a name the system refuses
+        return True
+
+
+OUTSIDE = "is a link to a file outside the project; negdocs reads only files inside it: replace the link with the file"
+
+
+def read_limited(path: Path, display: str, root: Path | None = None) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_BYTES`; never blocks on a FIFO or reads
+    past the limit, even if the file grows while it is read. A file inside ``root`` (default:
+    the current folder) that links outside it is refused unread."""
+
+    def fail(message: str):
+        raise NegdocsError(Problem(display, 1, message, rule="yaml"))
+
+    if escapes(path, root or Path.cwd()):
+        fail(OUTSIDE)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError) as exc:
+        fail(f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            fail("not a regular file")
+        if info.st_size > MAX_BYTES:
+            fail(f"file is {info.st_size:,} bytes; the limit is {MAX_BYTES:,} bytes")
+        try:
+            raw = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            fail(f"cannot read file: {exc.strerror or exc}")
+    if len(raw) > MAX_BYTES:
+        fail(f"file is over {MAX_BYTES:,} bytes, the limit")
+    return raw
+
+
 def parse(text: str, display: str) -> tuple[dict, dict]:
-    """Parse one YAML document of plain data into ``(mapping, line map)``."""
+    """Parse one YAML document of plain data into ``(mapping, line map)``, with the limits of
+    every deal file (size, depth, alias expansion, tags, control characters)."""
     return _build(text, display).result()
 
 
@@ -98,6 +158,9 @@ def text_source(text: str, display: str, path: Path | None = None) -> Source:
 
 
 def _build(text: str, display: str) -> "_Builder":
+    if len(text) > MAX_BYTES or (len(text) * 4 > MAX_BYTES and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES):
+        size = len(text.encode("utf-8", "surrogatepass"))
+        raise NegdocsError(Problem(display, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes", rule="yaml"))
     builder = _Builder(display)
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -124,21 +187,31 @@ class _Builder:
 
     def __init__(self, display: str):
         self.display = display
-        self.stack: list[list] = []  # frames: [container, path, pending_key, key_line, anchor, size, merges]
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        # frames: [container, path, pending_key, key_line, anchor, size, merges, text]
+        self.stack: list[list] = []
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values, characters)
         self.lines: dict[tuple, int] = {}
         self.documents: list[Any] = []
         self.nodes = 0
         self.numbers: dict[tuple, str] = {}
+        self.text = 0  # characters of scalar text, counting every alias expansion
+        self.aliased = False
 
     def fail(self, event, message: str):
         line = event.start_mark.line + 1 if event.start_mark else 1
         raise NegdocsError(Problem(self.display, line, message, rule="yaml"))
 
-    def count(self, event, n: int):
+    def count(self, event, n: int, text: int):
+        """Add ``n`` values holding ``text`` characters; an alias adds what its anchor holds."""
         self.nodes += n
+        self.text += text
+        alias = isinstance(event, ev.AliasEvent)
+        self.aliased |= alias
         if self.nodes > MAX_NODES:
-            self.fail(event, f"aliases expand to more than {MAX_NODES:,} values; simplify the anchors")
+            self.fail(event, f"aliases expand to more than {MAX_NODES:,} values; simplify the anchors" if self.aliased
+                      else f"the file holds more than {MAX_NODES:,} values; a deal file this large cannot be a plan, split it")
+        if self.text > MAX_TEXT:  # only aliases get here: the file itself is at most MAX_BYTES
+            self.fail(event, f"aliases expand to more than {MAX_TEXT:,} characters of text; simplify the anchors")
 
     # -- events -------------------------------------------------------------------------
     def feed(self, event):
@@ -149,30 +222,30 @@ class _Builder:
         if isinstance(event, ev.AliasEvent):
             if event.anchor not in self.anchors:
                 self.fail(event, f"unknown alias *{event.anchor}")
-            value, size = self.anchors[event.anchor]
-            self.count(event, size)
-            self.add(event, value, size)
+            value, size, text = self.anchors[event.anchor]
+            self.count(event, size, text)
+            self.add(event, value, size, text)
         elif isinstance(event, ev.ScalarEvent):
-            self.count(event, 1)
+            self.count(event, 1, len(event.value))
             value = self.scalar(event)
-            self.add(event, value, 1)
+            self.add(event, value, 1, len(event.value))
         elif isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
             self.check_tag(event, "map" if isinstance(event, ev.MappingStartEvent) else "seq")
             if len(self.stack) >= MAX_DEPTH:
                 self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
-            self.count(event, 1)
+            self.count(event, 1, 0)
             container: Any = {} if isinstance(event, ev.MappingStartEvent) else []
             path = self.child_path()
             self.lines.setdefault(path, event.start_mark.line + 1)
-            self.stack.append([container, path, _NOKEY, 0, event.anchor, 1, []])
+            self.stack.append([container, path, _NOKEY, 0, event.anchor, 1, [], 0])
         elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
-            container, path, _k, _l, anchor, size, merges = self.stack.pop()
+            container, path, _k, _l, anchor, size, merges, text = self.stack.pop()
             for merge in merges:  # '<<' keys never override explicit ones
                 for key, value in merge.items():
                     container.setdefault(key, value)
             if anchor is not None:
-                self.anchors[anchor] = (container, size)
-            self.add(event, container, size, register=False)
+                self.anchors[anchor] = (container, size, text)
+            self.add(event, container, size, text, register=False)
 
     def check_tag(self, event, kind: str):
         tag = event.tag
@@ -188,18 +261,29 @@ class _Builder:
             self.fail(event, f"tag {tag} is not allowed; deal files hold plain data only")
         if tag == _STD + "merge":
             return _MERGE
+        bad = _FORBIDDEN.search(event.value)
+        if bad:
+            code = ord(bad.group())
+            kind = ("a control character" if code < 0xa0 else "a lone surrogate" if 0xd800 <= code < 0xe000
+                    else "a Unicode noncharacter")
+            top = self.stack[-1] if self.stack else None
+            where = dotted(self.child_path()) if top and (isinstance(top[0], list) or top[2] is not _NOKEY) else ""
+            where = where if len(where) <= 80 else where[:77] + "..."
+            self.fail(event, f"{where + ': ' if where else ''}character U+{code:04X} ({kind}) is not allowed in text, "
+                             "also not as an escape; remove it (text may hold tabs and newlines)")
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             value = _constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            kind = "date (YYYY-MM-DD)" if tag == _STD + "timestamp" else tag.removeprefix(_STD)
-            self.fail(event, f"{event.value!r} is not a valid {kind}: {exc}")
+            if tag != _STD + "timestamp":
+                self.fail(event, f"{event.value!r} is not a valid {tag.removeprefix(_STD)}: {exc}")
+            value = event.value  # not a calendar date: the field that expects one says so, by name
         finally:
             _constructor.constructed_objects.clear()
         if isinstance(value, dt.datetime):
-            self.fail(event, f"{event.value!r} is a date-time; dates are YYYY-MM-DD")
+            value = event.value  # a date-time: kept as written, so a date field can name itself in the error
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, len(event.value))
         return value
 
     def child_path(self) -> tuple:
@@ -210,7 +294,7 @@ class _Builder:
             return path + (len(container),)
         return path + (key,) if key is not _NOKEY else path
 
-    def add(self, event, value, size: int, register: bool = True):
+    def add(self, event, value, size: int, text: int, register: bool = True):
         line = event.start_mark.line + 1
         if not self.stack:
             self.documents.append(value)
@@ -218,6 +302,7 @@ class _Builder:
         frame = self.stack[-1]
         container, path, key, key_line = frame[0], frame[1], frame[2], frame[3]
         frame[5] += size
+        frame[7] += text
         if isinstance(container, list):
             if register:
                 self.lines.setdefault(path + (len(container),), line)

@@ -15,30 +15,39 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 from negdocs import FORMAT_VERSION
+from negdocs.errors import short
 from negdocs.load.currencies import ISO_4217
 
+# Patterns are matched whole (``fullmatch``): ``$`` alone would accept a trailing newline.
+# The ``^...$`` form is kept for pydantic and JSON Schema, whose ``$`` is the end of the text.
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME_RE = re.compile(r"\d{4}-\d\d?-\d\d?([Tt]|[ \t]+)\d\d?:\d\d:\d\d(\.\d*)?([ \t]*(Z|[-+]\d\d?(:\d\d)?))?")
+
+
+def is_slug(text: str) -> bool:
+    """A valid id: lowercase letters, digits and hyphens, starting with a letter or digit."""
+    return isinstance(text, str) and SLUG_RE.fullmatch(text) is not None
 
 
 def _date(value):
-    if isinstance(value, dt.datetime):
-        raise ValueError("a date-time is not allowed; dates are YYYY-MM-DD")
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _DATE_TIME_RE.fullmatch(value)):
+        raise ValueError(f"{short(str(value))} is not a valid date: it has a time; dates are YYYY-MM-DD")
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _DATE_RE.match(value):
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a calendar date") from exc
-    raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD")
+            raise ValueError(f"{short(value)} is not a valid date (YYYY-MM-DD): {exc}") from exc
+    raise ValueError(f"{short(value)} is not a valid date; write YYYY-MM-DD")
 
 
 def _currency(value):
     if isinstance(value, str) and value in ISO_4217:
         return value
     hint = f" (did you mean {value.upper()!r}?)" if isinstance(value, str) and value.upper() in ISO_4217 else ""
-    raise ValueError(f"{value!r} is not an ISO 4217 currency code such as USD, EUR or GBP{hint}")
+    raise ValueError(f"{short(value)} is not an ISO 4217 currency code such as USD, EUR or GBP{hint}")
 
 
 Slug = Annotated[str, Field(pattern=SLUG_RE.pattern, max_length=80, json_schema_extra={"examples": ["price"]})]
@@ -47,16 +56,36 @@ Currency = Annotated[str, BeforeValidator(_currency), Field(pattern=r"^[A-Z]{3}$
 MAX_NUMBER = 10**15
 
 
+_NUMERIC_TEXT = re.compile(r"[-+]?(\d[\d_,]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
 def _number(value):
+    if isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value.strip()):
+        raise ValueError(_numeric_text(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{value!r} is not a number; write digits only, such as 120000 or 12.5")
+        raise ValueError(f"{short(value)} is not a number; write digits only, such as 120000 or 12.5")
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(f"{short(value)} is not a finite number")
     if value < 0:
-        raise ValueError(f"{value!r} is negative; values are never negative")
+        raise ValueError(f"{short(value)} is negative; values are never negative")
     if value > MAX_NUMBER:
-        raise ValueError(f"{value!r} is too large; values stay below {MAX_NUMBER:,}")
+        raise ValueError(f"{short(value)} is too large; values stay below {MAX_NUMBER:,}")
     return value
+
+
+def _numeric_text(value: str) -> str:
+    """Why a number written as text is text, and what to write instead."""
+    try:
+        number = float(value.replace("_", "").replace(",", ""))
+    except ValueError:  # pragma: no cover - the pattern admits only what float() reads
+        number = 0.0
+    if number != number or abs(number) >= MAX_NUMBER:
+        return f"{short(value)} is too large; values stay below {MAX_NUMBER:,}"
+    if "," in value:
+        return f"{short(value)} is text because of its commas; write the number without separators, such as 120000"
+    if "e" in value.lower():
+        return f"{short(value)} is text: YAML reads a number with an exponent as text; write it in digits, such as 120000 or 12.5"
+    return f"{short(value)} is quoted, so it is text; remove the quotes"
 
 
 Number = Annotated[Union[int, float], BeforeValidator(_number), Field(ge=0)]

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from negdocs.errors import Problem
-from negdocs.load.loader import Source
-from negdocs.load.model import NUMERIC_KINDS, SLUG_RE, Deal
+from negdocs.errors import Problem, short
+from negdocs.load.loader import Source, dotted
+from negdocs.load.model import NUMERIC_KINDS, Deal, is_slug
 from negdocs.money import format_value
 
 ORDER = ("open", "target", "floor", "walk_away")
@@ -28,14 +28,9 @@ SLOTS = {
     "escalation": ("escalation",),
 }
 ALL_SLOTS = {slot for slots in SLOTS.values() for slot in slots}
-
-
-def dotted(loc: Iterable) -> str:
-    """``('issues', 0, 'open')`` -> ``issues[0].open``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+# Rendering Markdown costs far more time and memory per character than anything else in a
+# build (a list item is a dozen objects), so a deal's Markdown is capped well below the file size.
+MAX_MARKDOWN = 100_000
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -71,6 +66,7 @@ def validate(source: Source, strategies: Iterable[str], warning_rules: Iterable[
     _check_references(out, deal)
     _check_meso(out, deal)
     _check_scripts(out, deal)
+    _check_markdown(out, deal)
     return (deal if not out.problems else None), out.problems
 
 
@@ -113,21 +109,21 @@ def schema_problem(out: Collector, error: dict, root: type[BaseModel] = Deal):
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1], root)
         known = list(model.model_fields) if model else []
-        out.add(loc[:-1], f"unknown key {loc[-1]!r}{suggest(loc[-1], known)}")
+        out.add(loc[:-1], f"unknown key {short(loc[-1])}{suggest(loc[-1], known)}")
         out.problems[-1] = _at_line(out.problems[-1], out.source.line(loc))
     elif kind == "missing":
-        out.add(loc[:-1], f"required key {loc[-1]!r} is missing")
+        out.add(loc[:-1], f"required key {short(loc[-1])} is missing")
     elif kind == "literal_error":
         if loc == ("format",):
-            out.add(loc, f"{value!r} is not a supported format version; supported: negdocs/v1")
+            out.add(loc, f"{short(value)} is not a supported format version; supported: negdocs/v1")
         else:
             expected = error["ctx"]["expected"].replace("'", "")
-            out.add(loc, f"{value!r} is not allowed; use one of: {expected}{suggest(value, expected.replace(' or ', ', ').split(', '))}")
+            out.add(loc, f"{short(value)} is not allowed; use one of: {expected}{suggest(value, expected.replace(' or ', ', ').split(', '))}")
     elif kind == "string_pattern_mismatch":
         if "pattern" in error.get("ctx", {}) and "a-z0-9" not in error["ctx"]["pattern"]:
-            out.add(loc, f"{value!r} does not match {error['ctx']['pattern']}")
+            out.add(loc, f"{short(value)} does not match {error['ctx']['pattern']}")
             return
-        out.add(loc, f"{value!r} is not a valid id: use lowercase letters, digits and hyphens, starting with a letter or digit")
+        out.add(loc, f"{short(value)} is not a valid id: use lowercase letters, digits and hyphens, starting with a letter or digit")
     elif kind == "value_error":
         out.add(loc, error["msg"].removeprefix("Value error, "))
     elif kind in ("model_type", "dict_type"):
@@ -179,8 +175,8 @@ def _check_id(out: Collector, deal: Deal):
     if deal_id(out.source, deal) in RESERVED_IDS:
         out.add(("id",) if deal.id else (), f"the id {deal_id(out.source, deal)!r} is reserved for the site index; "
                 "choose another (rename the file or add an `id:`)")
-    if deal.id is None and not SLUG_RE.match(deal_id(out.source)):
-        out.add((), f"the file name {out.source.path.name!r} is not a valid id; rename the file or add an `id:` "
+    if deal.id is None and not is_slug(deal_id(out.source)):
+        out.add((), f"the file name {short(out.source.path.name)} is not a valid id; rename the file or add an `id:` "
                 "(lowercase letters, digits and hyphens)")
 
 
@@ -193,7 +189,7 @@ def _check_strategy(out: Collector, deal: Deal, strategies: set[str]):
 def _check_ignore(out: Collector, deal: Deal, rules: set[str]):
     for n, name in enumerate(deal.checks.ignore if deal.checks else []):
         if name not in rules:
-            out.add(("checks", "ignore", n), f"unknown rule {name!r}{suggest(name, rules)}; errors cannot be ignored, "
+            out.add(("checks", "ignore", n), f"unknown rule {short(name)}{suggest(name, rules)}; errors cannot be ignored, "
                     "`negdocs rules` lists the warnings")
 
 
@@ -253,7 +249,7 @@ def _check_references(out: Collector, deal: Deal):
     for loc, ids in lists:
         for k, ref in enumerate(ids):
             if ref not in evidence:
-                out.add(loc + (k,), f"unknown evidence {ref!r}{suggest(ref, evidence)}", rule="reference")
+                out.add(loc + (k,), f"unknown evidence {short(ref)}{suggest(ref, evidence)}", rule="reference")
 
 
 def _check_meso(out: Collector, deal: Deal):
@@ -264,19 +260,19 @@ def _check_meso(out: Collector, deal: Deal):
         for key, value in option.terms.items():
             issue = issues.get(key)
             if issue is None:
-                out.add(loc + (key,), f"unknown issue {key!r}{suggest(key, issues)}", rule="reference")
+                out.add(loc + (key,), f"unknown issue {short(key)}{suggest(key, issues)}", rule="reference")
             elif issue.kind == "text":
                 if not issue.positions:
-                    out.add(loc + (key,), f"{key!r} has no `positions`; list them on the issue to offer {value!r}")
+                    out.add(loc + (key,), f"{short(key)} has no `positions`; list them on the issue to offer {short(value)}")
                 elif not isinstance(value, str) or value not in issue.positions:
-                    out.add(loc + (key,), f"{value!r} is not one of the positions of {key!r}: {', '.join(issue.positions)}")
+                    out.add(loc + (key,), f"{short(value)} is not one of the positions of {short(key)}: {short(', '.join(issue.positions), 200)}")
             elif isinstance(value, str):
-                out.add(loc + (key,), f"{value!r} is not a number; {key!r} is a {issue.kind} issue")
+                out.add(loc + (key,), f"{short(value)} is not a number; {short(key)} is a {issue.kind} issue")
             elif issue.kind == "percent" and value > 100:
                 out.add(loc + (key,), f"{value} is not a percentage; percent values lie in 0-100")
         missing = [i for i in numeric if i not in option.terms]
         if missing:
-            out.add(loc, f"option {option.name!r} does not set {', '.join(missing)}; every numeric issue needs a term")
+            out.add(loc, f"option {short(option.name)} does not set {', '.join(missing)}; every numeric issue needs a term")
 
 
 def _check_scripts(out: Collector, deal: Deal):
@@ -300,9 +296,9 @@ def _check_scripts(out: Collector, deal: Deal):
         if script.use == "floor" and script.issue is not None:
             issue = issues.get(script.issue)
             if issue is None:
-                out.add(loc + ("issue",), f"unknown issue {script.issue!r}{suggest(script.issue, issues)}", rule="reference")
+                out.add(loc + ("issue",), f"unknown issue {short(script.issue)}{suggest(script.issue, issues)}", rule="reference")
             elif issue.floor is None:
-                out.add(loc + ("issue",), f"issue {script.issue!r} has no floor; add `floor` to it or use another template",
+                out.add(loc + ("issue",), f"issue {short(script.issue)} has no floor; add `floor` to it or use another template",
                         rule="script")
         for slot, items, needs in (("deadline", deal.deadlines, "why"), ("escalation", deal.escalation, "by")):
             index = getattr(script, slot)
@@ -314,3 +310,20 @@ def _check_scripts(out: Collector, deal: Deal):
             elif getattr(items[index], needs) is None:
                 out.add(loc + (slot,), f"{slot} {index} has no `{needs}`, which the {slot} script says aloud; add it",
                         rule="script")
+
+
+def _check_markdown(out: Collector, deal: Deal):
+    fields = [(("summary",), deal.summary), (("notes",), deal.notes),
+              (("proposal", "intro"), deal.proposal.intro if deal.proposal else None)]
+    fields += [(("review", prompt), answer) for prompt, answer in deal.review.items()]
+    seen: set[str] = set()  # the same text (an alias) renders once
+    total = 0
+    for loc, text in fields:
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        total += len(text)
+        if total > MAX_MARKDOWN:
+            out.add(loc, f"the deal's Markdown (summary, notes, review, proposal.intro) reaches {total:,} characters "
+                    f"here; the limit is {MAX_MARKDOWN:,} in all: shorten it, or link to a longer document")
+            return

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from negdocs import __version__
 from negdocs.errors import Problem
+from negdocs.output import escape
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -14,20 +13,19 @@ def render(problems: list[Problem], fmt: str) -> str:
     return {"text": text, "json": as_json, "github": github, "sarif": sarif}[fmt](problems)
 
 
+def line(p: Problem, zero: bool = True) -> str:
+    """``file:line: severity rule: message`` on one line, whatever the path and message hold
+    (``zero=False``: no ``:0`` for a problem with no line). Every console line goes through here."""
+    where = escape.text(p.path) + (f":{p.line}" if p.line or zero else "")
+    return f"{where}: {p.severity} {p.rule}: {escape.visible(p.message)}"
+
+
 def text(problems: list[Problem]) -> str:
-    return "".join(f"{p}\n" for p in problems)
+    return "".join(f"{line(p)}\n" for p in problems)
 
 
 def as_json(problems: list[Problem]) -> str:
-    return json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False) + "\n"
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+    return escape.json_text([p.as_dict() for p in problems]) + "\n"
 
 
 def github(problems: list[Problem]) -> str:
@@ -35,8 +33,8 @@ def github(problems: list[Problem]) -> str:
     lines = []
     for p in problems:
         level = "error" if p.is_error else "warning"
-        props = f"file={_escape_property(p.path)},line={p.line},title={_escape_property('negdocs ' + p.rule)}"
-        lines.append(f"::{level} {props}::{_escape_data(p.message)}\n")
+        props = f"file={escape.workflow_property(p.path)},line={p.line},title={escape.workflow_property('negdocs ' + p.rule)}"
+        lines.append(f"::{level} {props}::{escape.workflow_data(p.message)}\n")
     return "".join(lines)
 
 
@@ -68,4 +66,4 @@ def sarif(problems: list[Problem]) -> str:
                                       "rules": rules}},
                   "results": results}],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return escape.json_text(log) + "\n"

@@ -10,6 +10,7 @@ versions, so an incremental build is byte-identical to a clean one.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,9 +20,9 @@ import jinja2
 from jinja2 import meta
 
 from negdocs import FORMAT_VERSION, __version__
-from negdocs.output.writer import MARKER
+from negdocs.output.writer import MANIFEST_VERSION
 
-MANIFEST_VERSION = 3  # 3: internal index entries carry value, findings and sign-off state
+__all__ = ["MANIFEST_VERSION", "Keys", "deals", "template_closure", "valid_record"]
 
 
 def sha(*parts: bytes | str) -> str:
@@ -83,9 +84,61 @@ def _weasyprint_version() -> str:
         return "?"
 
 
-def load_manifest(out: Path) -> dict:
+_RECORD = {"key": str, "id": str, "outputs": dict, "line": int, "entries": dict, "findings": list, "search": dict}
+_FINDING = {"path": str, "line": int, "message": str, "rule": str, "severity": str}
+
+
+def _typed(value, spec: dict) -> bool:
+    """``value`` is a dict holding at least ``spec``'s keys with those types (no bool for int)."""
+    return isinstance(value, dict) and all(isinstance(value.get(k), t) and not isinstance(value.get(k), bool)
+                                           for k, t in spec.items())
+
+
+_PORTFOLIO = {"guide": bool, "currency": str, "value": str, "approvals": str, "warnings": int, "errors": int}
+
+
+def _portfolio(entry) -> bool:
+    """The internal index entry carries what the portfolio shows (a record of an older build does not)."""
+    from decimal import Decimal, InvalidOperation
+
+    if not (isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in _PORTFOLIO.items())
+            and entry["approvals"] in ("missing", "stale", "approved", "none")
+            and isinstance(entry.get("base_currency"), (str, type(None)))):
+        return False
     try:
-        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return all(v is None or Decimal(v).is_finite() for v in (entry["value"], entry.get("value_base", "")))
+    except (InvalidOperation, TypeError):
+        return False
+
+
+def _entry(entry) -> bool:
+    if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)):
+        return False
+    close_by = entry.get("close_by")
+    if close_by is None:
+        return True
+    try:
+        dt.date.fromisoformat(close_by)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def valid_record(record) -> bool:
+    """A deal's record as negdocs writes it. A manifest that verifies can still be made by
+    hand, so nothing in it is used before it passes this."""
+    return (_typed(record, _RECORD)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in record["outputs"].items())
+            and all(_typed(f, _FINDING) and f.keys() == _FINDING.keys() for f in record["findings"])
+            and all(isinstance(k, str) and _entry(v) for k, v in record["entries"].items())
+            and _portfolio(record["entries"].get("internal"))
+            and all(isinstance(k, str) and isinstance(v, dict) for k, v in record["search"].items()))
+
+
+def deals(manifest: dict) -> dict[str, dict]:
+    """The well-formed deal records of a verified manifest (see :func:`negdocs.output.writer.read_manifest`);
+    a malformed record is left out, so its deal is built again."""
+    found = manifest.get("deals")
+    if not isinstance(found, dict):
         return {}
-    return data if data.get("manifest") == MANIFEST_VERSION else {}
+    return {display: record for display, record in found.items() if isinstance(display, str) and valid_record(record)}

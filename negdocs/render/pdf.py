@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,13 +35,22 @@ class PdfResult:
     error: str | None = None
 
 
+_DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?[^\s\"'<>)]*")
+
+
+def scrub(message: str) -> str:
+    """A WeasyPrint message without the data: URIs it quotes (the logo, base64 of the whole
+    file): only their media type is kept."""
+    return _DATA_URI.sub(lambda m: f"data:{m.group(1) or ''},...", message)
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        self.messages.append(scrub(record.getMessage()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,7 +131,7 @@ def _render(job: PdfJob) -> PdfResult:
     except (_Timeout, MemoryError):
         raise
     except Exception as exc:  # WeasyPrint's own failures are reported per document
-        return PdfResult(job.key, error=f"{type(exc).__name__}: {exc}")
+        return PdfResult(job.key, error=scrub(f"{type(exc).__name__}: {exc}"))
     finally:
         logger.removeHandler(handler)
     warnings = [f"refused to fetch {url}" for url in refused]

@@ -16,6 +16,8 @@ from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem, display_path
 from negdocs.money import format_number, format_value
 
+MAX_PAGE_CHARS = 8 * 1024 * 1024  # one rendered HTML page
+
 
 def builtin_templates() -> Path:
     """``negdocs/templates`` in a wheel; the repository's ``templates/`` in a checkout."""
@@ -31,7 +33,7 @@ class Renderer:
         builtin = jinja2.FileSystemLoader(builtin_templates())
         loaders: list[jinja2.BaseLoader] = []
         if project_templates is not None and project_templates.is_dir():
-            loaders.append(jinja2.FileSystemLoader(project_templates))
+            loaders.append(_ProjectLoader(project_templates, root or project_templates))
         # "builtin/<name>" always reaches the shipped template, so an override can extend it.
         loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
         self.root = root
@@ -50,9 +52,20 @@ class Renderer:
             value=format_value, slug=_slug,
         )
 
-    def render(self, name: str, **context) -> str:
+    def render(self, name: str, /, origin: tuple[str, int] | None = None, **context) -> str:
+        """The page ``name`` rendered with ``context``. Rendering stops as soon as the page
+        passes :data:`MAX_PAGE_CHARS`, reported at ``origin`` (the deal file and line the page
+        comes from), so no input makes a page, or the memory holding it, grow without end."""
         try:
-            return self.env.get_template(name).render(**context)
+            parts, size = [], 0
+            for part in self.env.get_template(name).generate(**context):
+                size += len(part)
+                if size > MAX_PAGE_CHARS:
+                    where, line = origin or (name, 0)
+                    raise NegdocsError(Problem(where, line, f"the page {name} would be over {MAX_PAGE_CHARS:,} characters; "
+                                               "negdocs stops there: shorten the longest texts of the file", "size"))
+                parts.append(part)
+            return "".join(parts)
         except jinja2.TemplateSyntaxError as exc:
             raise NegdocsError(Problem(self._where(exc.filename, name), exc.lineno or 1, exc.message or "syntax error", "template")) from exc
         except jinja2.TemplateNotFound as exc:
@@ -69,6 +82,27 @@ class Renderer:
 
     def _where(self, filename: str | None, name: str) -> str:
         return display_path(Path(filename), self.root) if filename else name
+
+
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """The project's ``templates/``: a template that is a link to a file outside the project
+    (or sits in a linked folder that leads out) is refused, never read."""
+
+    def __init__(self, folder: Path, root: Path):
+        super().__init__(folder)
+        self.folder, self.root = folder, root
+
+    def get_source(self, environment, template):
+        from negdocs.load.loader import OUTSIDE, escapes
+
+        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        try:
+            present = path.is_symlink() or path.exists()
+        except (OSError, ValueError):  # a name the system refuses: Jinja reports it as not found
+            raise jinja2.TemplateNotFound(template) from None
+        if present and escapes(path, self.root):
+            raise NegdocsError(Problem(display_path(path, self.root), 1, OUTSIDE, "template"))
+        return super().get_source(environment, template)
 
 
 def _template_frame(tb, name: str) -> tuple[str | None, int]:
