@@ -114,3 +114,19 @@ def test_chart_splits_value_by_context_and_state():
     assert v["chart"]["left_out"] == 1
     assert v["choices"]["approvals"] == ["approved", "stale", "missing", "none"]
     assert view([e("sales", "none", "1", None, "USD"), e("hiring", "none", "1", None, "EUR")])["chart"] is None
+
+
+def test_a_manifest_record_without_the_portfolio_fields_is_rebuilt(make_project):
+    """An output folder from before the portfolio: its records are not reused as they are."""
+    from negdocs.build import build
+
+    project = make_project()
+    copy_examples(project.root)
+    build(out=project.root / "build", pdf=False, root=project.root)
+    manifest = project.root / "build" / ".negdocs-build.json"
+    data = json.loads(manifest.read_text())
+    record = data["deals"]["playbooks/sales/acme-renewal.yaml"]
+    del record["entries"]["internal"]["approvals"]
+    manifest.write_text(json.dumps(data))
+    again = build(out=project.root / "build", pdf=False, root=project.root)
+    assert again.rebuilt == ["playbooks/sales/acme-renewal.yaml"]
