@@ -4,6 +4,7 @@ approval-missing / approval-stale rules."""
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 import subprocess
 
 import pytest
@@ -376,3 +377,43 @@ def test_playbook_cover_and_readiness_show_the_sign_offs_the_proposal_none(make_
     assert "legal" not in page.split("<table class=\"signoffs\">")[1].split("</table>")[0]  # not required: not a row
     proposal = (project.root / "build" / "proposal" / "acme.html").read_text()
     assert "Sign-offs" not in proposal and "Ann Lee" not in proposal and "sales-manager" not in proposal
+
+
+# -- boundaries, by hypothesis: exactly at the threshold never fires, a hair above always does ---
+cents = st.integers(1, 10**9).map(lambda n: Decimal(n) / 100)
+
+
+def _deal_text(open_: Decimal, walk_away: Decimal, target: Decimal | None = None, currency: str = "USD") -> str:
+    target_line = f"    target: {target}\n" if target is not None else ""
+    return (f"format: negdocs/v1\ntitle: T\ncontext: sales\ncurrency: {currency}\ncounterparty: {{name: C}}\nissues:\n"
+            f"  - id: p\n    name: P\n    kind: money\n    better: lower\n    open: {open_}\n{target_line}"
+            f"    walk_away: {walk_away}\n")
+
+
+def _required_from_text(deal_text: str, matrix: str) -> set[str]:
+    from negdocs.load.loader import text_source
+    from negdocs.load.matrix import Matrix, exact_numbers
+
+    settings = text_source(matrix, "negdocs.yaml")
+    source = text_source(deal_text, "deal.yaml")
+    m = Matrix.model_validate(exact_numbers(settings.data["approvals"], settings.numbers, ("approvals",)))
+    return {r.role for r in evaluate(Deal.model_validate(source.data), source, m).requirements}
+
+
+@settings(max_examples=150, deadline=None)
+@given(open_=cents, percent=st.integers(0, 5000).map(lambda n: Decimal(n) / 10))
+def test_depth_at_the_threshold_does_not_fire_and_above_does(open_, percent):
+    walk_away = open_ + open_ * percent / 100  # better: lower, so the walk-away lies above the opening
+    matrix = f"approvals:\n  rules:\n    - {{role: m, when: {{depth_over: {percent}}}}}\n"
+    assert "m" not in _required_from_text(_deal_text(open_, walk_away), matrix)
+    assert "m" in _required_from_text(_deal_text(open_, walk_away + Decimal("0.000001")), matrix)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=cents, rate=st.integers(1, 10**6).map(lambda n: Decimal(n) / 10**4))
+def test_value_at_the_threshold_does_not_fire_and_above_does(value, rate):
+    limit = value * rate
+    matrix = (f"approvals:\n  base_currency: USD\n  rates: {{EUR: {rate}}}\n  rules:\n"
+              f"    - {{role: c, when: {{value_over: {limit}}}}}\n")
+    assert "c" not in _required_from_text(_deal_text(value * 2, value * 3, value, "EUR"), matrix)
+    assert "c" in _required_from_text(_deal_text(value * 2, value * 3, value + Decimal("0.000001"), "EUR"), matrix)
