@@ -219,3 +219,14 @@ def test_any_printable_name_round_trips(make_project, name):
     assert approve(project, "--role", "sales-manager", "--by", name, "--on", "2027-01-05").exit_code == 0
     assert [a.by for a in deal_of(read(project).decode()).approvals] == [name]
     assert yaml.safe_load(read(project))["approvals"][0]["by"] == name
+
+
+def test_a_link_out_of_the_project_is_refused(make_project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "deal.yaml"
+    outside.write_text(DEAL)
+    project = make_project({"negdocs.yaml": MATRIX})
+    (project.root / "playbooks").mkdir()
+    (project.root / "playbooks" / "acme.yaml").symlink_to(outside)
+    result = approve(project, "--role", "sales-manager", "--by", "Ann")
+    assert result.exit_code == 2 and "is a link to a file outside the project" in result.stderr
+    assert outside.read_text() == DEAL

@@ -59,6 +59,7 @@ def approve(path: Path, role: str, by: str, on: dt.date | None = None, root: Pat
     from negdocs.build import load_one
     from negdocs.commands import yamledit
     from negdocs.dates import today
+    from negdocs.load.loader import OUTSIDE, escapes, read_limited
     from negdocs.load.validate import suggest
     from negdocs.project import Project
 
@@ -73,11 +74,13 @@ def approve(path: Path, role: str, by: str, on: dt.date | None = None, root: Pat
     if role not in matrix.roles:
         raise _usage(f"no rule of the approval matrix names the role {role!r}{suggest(role, matrix.roles)}; roles: "
                      f"{', '.join(matrix.roles)}", "negdocs.yaml")
-    target = path.resolve()
     display = project.display(path)
+    if escapes(path, project.root):
+        raise _usage(OUTSIDE, display)
+    target = path.resolve()
     if not target.is_file():
         raise _usage("no such deal file", display)
-    raw = target.read_bytes()
+    raw = read_limited(target, display, project.root)
     packs = load_packs(project.root)
     one, problems = load_one(project, packs, target, False, raw)
     errors = [p for p in problems if p.is_error]
