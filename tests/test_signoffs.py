@@ -160,3 +160,14 @@ def test_diff_reports_sign_offs_voided_added_renewed_and_removed(repo):
     assert "  approval removed: cfo (by Cy, 2027-01-07)\n" in repo.run("diff", "--rev", "HEAD").stdout
     data = json.loads(repo.run("diff", "--rev", "HEAD", "--format", "json").stdout)
     assert [c["section"] for c in data[0]["changes"]] == ["approvals"]
+
+
+def test_each_sign_off_is_credited_to_the_commit_that_added_it(repo):
+    repo.run("approve", "playbooks/acme.yaml", "--role", "cfo", "--by", "Cy", "--on", "2027-01-06")
+    git(repo.root, "commit", "-qam", "cfo signs too", author="Cy Cfo")
+    edit(repo, "acme.yaml", "# ACME renewal: a comment", "# a later comment")  # dirty, but not the sign-offs
+    data = {s["role"]: s for s in json.loads(repo.run("approvals", "playbooks/acme.yaml", "--format", "json").stdout)[0]["signoffs"]}
+    assert (data["sales-manager"]["committed"]["author"], data["cfo"]["committed"]["author"]) == ("Mo Manager", "Cy Cfo")
+    git(repo.root, "commit", "-qam", "comment")
+    data = {s["role"]: s for s in json.loads(repo.run("approvals", "playbooks/acme.yaml", "--format", "json").stdout)[0]["signoffs"]}
+    assert (data["sales-manager"]["committed"]["author"], data["cfo"]["committed"]["author"]) == ("Mo Manager", "Cy Cfo")

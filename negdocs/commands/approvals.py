@@ -53,7 +53,8 @@ class DealSignoffs:
                 "signoffs": [r.as_dict() for r in self.rows]}
 
 
-def _rows(one, history) -> list[Row]:
+def _rows(one) -> list[Row]:
+    """One row per required sign-off, then per sign-off no rule requires; ``committed`` is filled later."""
     deal, verdict = one.deal, one.analysis.approvals
     stale = {s.record: s for s in verdict.stale}
 
@@ -62,7 +63,7 @@ def _rows(one, history) -> list[Row]:
             return Row(role, why, state)
         a = deal.approvals[record]
         s = stale.get(record)
-        return Row(role, why, state, a.by, a.on.isoformat(), a.fingerprint, committed_by(history, a.role, a.fingerprint),
+        return Row(role, why, state, a.by, a.on.isoformat(), a.fingerprint, None,
                    list(s.changed) if s is not None and s.changed is not None else None)
 
     rows = [row(r.role, r.why, r.state, r.record) for r in verdict.requirements]
@@ -75,7 +76,10 @@ def _rows(one, history) -> list[Row]:
 
 
 def collect(paths=(), rev: str | None = None, root: Path | None = None) -> tuple[list[DealSignoffs], list[Problem]]:
-    """The sign-offs of every deal under ``paths`` (default playbooks/), or of those changed since ``rev``."""
+    """The sign-offs of every deal under ``paths`` (default playbooks/), or of those changed since ``rev``.
+
+    Deals are loaded one at a time and only their rows kept, so memory does not grow with the
+    deals; who committed each sign-off comes from git at the end, for all files at once."""
     from negdocs.analyse.approvals import is_guide
     from negdocs.analyse.strategy import load_packs
     from negdocs.build import load_one
@@ -85,20 +89,21 @@ def collect(paths=(), rev: str | None = None, root: Path | None = None) -> tuple
     packs = load_packs(project.root)
     files = project.discover(list(paths)) if rev is None else _changed(project, rev, list(paths))
     problems: list[Problem] = []
-    loaded = []
+    results: list[tuple[DealSignoffs, Path]] = []
     for path in files:
         one, found = load_one(project, packs, path, False)
         problems += [p for p in found if p.is_error]
         if one is not None and not is_guide(one.deal):
-            loaded.append(one)
-    history = project.repository.signers([one.source.path for one in loaded if one.deal.approvals])
-    results = []
-    for one in loaded:
-        rel = project.repository.relative(one.source.path)
-        deal = DealSignoffs(one.source.display, one.id, one.deal.title, one.analysis.approvals.fingerprint,
-                            _rows(one, history.get(rel, [])))
-        results.append(deal)
-    return results, sorted(problems)
+            results.append((DealSignoffs(one.source.display, one.id, one.deal.title, one.analysis.approvals.fingerprint,
+                                         _rows(one)), one.source.path))
+    signed = [path for deal, path in results if any(r.by is not None for r in deal.rows)]
+    history = project.repository.signers(signed)
+    for deal, path in results:
+        commits = history.get(project.repository.relative(path), [])
+        for row in deal.rows:
+            if row.by is not None:
+                row.committed = committed_by(commits, row.role, row.fingerprint)
+    return [deal for deal, _ in results], sorted(problems)
 
 
 def _changed(project, rev: str, paths: list[Path]) -> list[Path]:

@@ -77,37 +77,33 @@ class Repository:
             versions.append((f"commit {sha[:10]} ({date})", fingerprint(deal), deal))
         return versions
 
-    def signers(self, paths: list[Path]) -> dict[str, list[tuple[Commit, str]]]:
+    def signers(self, paths: list[Path]) -> dict[str, list[tuple[Commit, str | None]]]:
         """Per file (relative to the top level): ``(commit, lines it added)`` of every commit
-        that added or removed a ``fingerprint`` line, newest first, from one ``git log``."""
+        that added or removed a ``fingerprint`` line, newest first. A file unchanged since
+        HEAD whose sign-offs all came in one commit needs no lines (``None``): that is the
+        commit of each; the lines (those with a fingerprint or a role) are read for the others
+        only, so a large repository costs one cheap ``log`` and little more."""
         rels = [r for r in (self.relative(p) for p in paths) if r is not None]
-        if not rels:
+        if not rels or self.top is None:
             return {}
-        log = gitinfo.added_lines(self.top, rels, "fingerprint")
-        found: dict[str, list[tuple[Commit, str]]] = {}
-        commit, name, added = None, None, []
-
-        def flush():
-            if commit is not None and name is not None and added:
-                found.setdefault(name, []).append((commit, "\n".join(added)))
-
-        for line in log.split("\n"):
-            if line.startswith("\0"):
-                flush()
-                parts = line.split("\0")
-                commit, name, added = (Commit(parts[1], parts[2], parts[3]) if len(parts) >= 4 else None), None, []
-            elif line.startswith("+++ "):
-                flush()
-                name, added = (line[6:] if line.startswith("+++ b/") else None), []
-            elif line.startswith("+") and name is not None:
-                added.append(line[1:])
-        flush()
+        history: dict[str, list[Commit]] = {}
+        for sha, date, author, name in gitinfo.touching(self.top, rels, "fingerprint"):
+            history.setdefault(name, []).append(Commit(sha, author, date))
+        changed = gitinfo.dirty(self.top, rels)
+        found: dict[str, list[tuple[Commit, str | None]]] = {
+            name: [(commits[0], None)] for name, commits in history.items() if len(commits) == 1 and name not in changed}
+        rest = [r for r in rels if r not in found]
+        lines = gitinfo.added_lines(self.top, rest, "fingerprint", ("fingerprint", "role")) if rest else {}
+        for name in rest:
+            found[name] = [(c, "\n".join(lines.get((c.sha, name), []))) for c in history.get(name, [])]
         return found
 
 
-def committed_by(history: list[tuple[Commit, str]], role: str, fingerprint: str) -> Commit | None:
+def committed_by(history: list[tuple[Commit, str | None]], role: str, fingerprint: str) -> Commit | None:
     """The commit that introduced a sign-off: the newest that added its fingerprint (and,
-    when several did, its role on the added lines)."""
-    candidates = [c for c, text in history if fingerprint in text]
-    with_role = [c for c, text in history if fingerprint in text and role in text]
-    return (with_role or candidates or [None])[0]
+    when several did, its role on the added lines); the only one when its lines were not needed."""
+    if len(history) == 1 and history[0][1] is None:
+        return history[0][0]
+    candidates = [(c, text) for c, text in history if text and fingerprint in text]
+    with_role = [c for c, text in candidates if role in text]
+    return (with_role or [c for c, _ in candidates] or [None])[0]
