@@ -161,13 +161,14 @@ def _date(ctx, param, value):
 def approve(path, role, by, on):
     """Record a sign-off of PATH's current terms by ROLE (adds or renews one line of the file)."""
     from negdocs.commands.approve import approve as run_approve
+    from negdocs.output.escape import visible
 
     done = run_approve(path, role, by, on)
     if not done.changed:
         click.echo(f"negdocs: {done.display} already carries this sign-off of {role}; nothing was changed")
         return
     verb = "renewed" if done.renewed else "added"
-    click.echo(f"negdocs: {verb} the sign-off of {role} by {_printable(by)} ({done.on.isoformat()}, fingerprint "
+    click.echo(f"negdocs: {verb} the sign-off of {role} by {visible(by)} ({done.on.isoformat()}, fingerprint "
                f"{done.fingerprint}) in {done.display}; commit the file to record it")
     if not done.required:
         click.echo(f"negdocs: note: no rule of the matrix requires {role} for this deal at its current terms", err=True)
@@ -208,13 +209,6 @@ def report(paths, fmt):
     from negdocs.commands.portfolio import collect, render
 
     click.echo(render(collect(paths), fmt), nl=False)
-
-
-def _printable(text: str) -> str:
-    """Text for a terminal: control and format characters shown as escapes."""
-    import unicodedata
-
-    return "".join(c if unicodedata.category(c)[0] != "C" else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 @cli.command()

@@ -129,12 +129,6 @@ def render(deals: list[DealSignoffs], fmt: str) -> str:
     return (_markdown if fmt == "markdown" else _text)(deals)
 
 
-def _printable(value) -> str:
-    import unicodedata
-
-    return "".join(c if unicodedata.category(c)[0] != "C" else c.encode("unicode_escape").decode("ascii") for c in str(value))
-
-
 def _signed(row: Row, md: bool = False) -> str:
     if row.by is None:
         return ""
@@ -151,9 +145,11 @@ def _committed(row: Row) -> str:
 
 
 def _text(deals: list[DealSignoffs]) -> str:
+    from negdocs.output.escape import visible
+
     out = []
     for d in deals:
-        out.append(_printable(f"{d.file} ({d.id}): {d.state if d.rows else 'no sign-off needed'}"))
+        out.append(visible(f"{d.file} ({d.id}): {d.state if d.rows else 'no sign-off needed'}"))
         width = max((len(r.role) for r in d.rows), default=0)
         for r in d.rows:
             parts = [r.why]
@@ -161,7 +157,7 @@ def _text(deals: list[DealSignoffs]) -> str:
                 parts.append(f"{_signed(r)}, committed by {_committed(r)}" if r.committed else f"{_signed(r)}, not committed")
             if r.changed:
                 parts.append("changed: " + ", ".join(r.changed))
-            out.append(_printable(f"  {r.role:<{width}}  {r.state:<8}  " + "; ".join(parts)))
+            out.append(visible(f"  {r.role:<{width}}  {r.state:<8}  " + "; ".join(parts)))
     return "".join(line + "\n" for line in out)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -131,7 +130,9 @@ def _cell(value) -> str:
 def render(rows: list[dict], fmt: str) -> str:
     if fmt == "json":
         data = [{k: (_number(v) if k in ("value", "value_base") else v) for k, v in row.items()} for row in rows]
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        from negdocs.output.escape import json_text
+
+        return json_text(data) + "\n"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
