@@ -535,8 +535,9 @@ def annotate(res: SizeResult) -> None:
     w = res.wall
     rows = res.rows
     for key in ("approvals", "report"):
-        if key in rows and rows[key].ok:
-            rows[key].note = f"{x(ratio(w(key), w('check')))} `check`"
+        if key in rows and rows[key].ok and rows["check"].ok:
+            cpu = ratio(rows[key].stat("cpu"), rows["check"].stat("cpu"))
+            rows[key].note = f"{x(ratio(w(key), w('check')))} `check` (CPU time: {x(cpu)})"
     if "html" in rows and rows["html"].ok:
         rows["html"].note = f"{x(ratio(w('html'), w('check')))} `check`"
         if rows["mkdocs"].ok:
@@ -656,10 +657,14 @@ def targets(results: dict[int, SizeResult], chromium: dict, sizes: list[int]) ->
                     at(top, f"{fmt_s(html)} s = {per:.1f} ms/deal; {mk_text}{note}" if per is not None else "n/a"),
                     verdict(ok)))
         for key in ("approvals", "report"):
-            v = ratio(r.wall(key), r.wall("check"))
-            mem = r.rows[key].stat("rss_mb") if key in r.rows and r.rows[key].ok else None
-            text = f"{x(v)} `check` ({fmt_s(r.wall(key))} s / {fmt_s(r.wall('check'))} s), {mem:.0f} MB" if v and mem else "n/a"
-            out.append((f"`negdocs {key}` over 1000 deals <= {READER_MAX:.1f}x `negdocs check` and < {READER_MB:.0f} MB",
+            # Judged on CPU time (the work done): the three commands run interleaved, and on a
+            # shared machine their wall times mostly measure the load; wall is shown beside.
+            ok = key in r.rows and r.rows[key].ok and r.rows["check"].ok
+            v = ratio(r.rows[key].stat("cpu"), r.rows["check"].stat("cpu")) if ok else None
+            mem = r.rows[key].stat("rss_mb") if ok else None
+            text = (f"CPU {x(v)} `check` ({r.rows[key].stat('cpu'):.2f} s / {r.rows['check'].stat('cpu'):.2f} s; wall "
+                    f"{x(ratio(r.wall(key), r.wall('check')))}), {mem:.0f} MB") if v and mem else "n/a"
+            out.append((f"`negdocs {key}` over 1000 deals <= {READER_MAX:.1f}x `negdocs check` (CPU time) and < {READER_MB:.0f} MB",
                         at(top, text + note), verdict(None if top != 1000 or v is None or mem is None
                                                       else v <= READER_MAX and mem < READER_MB)))
         peak = r.facts.get("peak_mb")

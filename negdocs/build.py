@@ -44,8 +44,9 @@ class Loaded:
 
 
 def load_one(project: Project, packs: dict, path: Path, strict: bool,
-             raw: bytes | None = None) -> tuple[Loaded | None, list[Problem]]:
-    """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it."""
+             raw: bytes | None = None, lint: bool = True) -> tuple[Loaded | None, list[Problem]]:
+    """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it
+    (``lint=False``: errors only, no warning rules, for commands that need just the deal)."""
     try:
         source = read_source(path, project.display(path), raw=raw, root=project.root)
     except NegdocsError as exc:
@@ -57,7 +58,7 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
     if problems:
         return None, problems
     analysis = replace(analyse(deal), approvals=approvals.evaluate(deal, source, project.matrix, project.approved_terms(path)))
-    findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
+    findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict) if lint else []
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 
 

@@ -82,7 +82,7 @@ def approve(path: Path, role: str, by: str, on: dt.date | None = None, root: Pat
         raise _usage("no such deal file", display)
     raw = read_limited(target, display, project.root)
     packs = load_packs(project.root)
-    one, problems = load_one(project, packs, target, False, raw)
+    one, problems = load_one(project, packs, target, False, raw, lint=False)
     errors = [p for p in problems if p.is_error]
     if one is None or errors:
         raise NegdocsError(errors + [Problem(display, 0, "the file has errors; fix them (`negdocs check`) before signing "
@@ -115,7 +115,7 @@ def _verify(project, packs, old, target: Path, new_raw: bytes, fields: dict, dis
     """The edited file must be valid and hold the old data with exactly this record added or renewed."""
     from negdocs.build import load_one
 
-    new, problems = load_one(project, packs, target, False, new_raw)
+    new, problems = load_one(project, packs, target, False, new_raw, lint=False)
 
     def fail(why: str):
         raise NegdocsError(Problem(display, 0, f"the edited file did not check out ({why}); nothing was changed", "usage"))

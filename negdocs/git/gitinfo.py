@@ -217,13 +217,12 @@ def versions(top: Path, rel: str, limit: int) -> list[tuple[str, str, bytes]]:
     return found
 
 
-def touching(top: Path, rels: list[str], pattern: str) -> list[tuple[str, str, str, str]]:
-    """``(commit, date, author, name)`` of every commit (from HEAD back) whose changes to a file
-    of ``rels`` add or remove a line matching ``pattern`` (a fixed word of ours, never user
-    input), newest first; names and no patches, so cheap on any repository."""
+def touching(top: Path, rels: list[str]) -> list[tuple[str, str, str, str]]:
+    """``(commit, date, author, name)`` of every commit (from HEAD back) that changed a file of
+    ``rels``, newest first: names and no patches, so cheap on any repository."""
     if not rels:
         return []
-    out = _git(top, "log", "-z", "--name-only", "--no-renames", "-G", pattern, "--format=%x00%H %cs %an", "HEAD", "--", *rels)
+    out = _git(top, "log", "-z", "--name-only", "--no-renames", "--format=%x00%H %cs %an", "HEAD", "--", *rels)
     found = []
     for commit, rest, name in _log_names(out or ""):
         date, _, author = (rest or "").partition(" ")

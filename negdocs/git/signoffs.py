@@ -78,16 +78,16 @@ class Repository:
         return versions
 
     def signers(self, paths: list[Path]) -> dict[str, list[tuple[Commit, str | None]]]:
-        """Per file (relative to the top level): ``(commit, lines it added)`` of every commit
-        that added or removed a ``fingerprint`` line, newest first. A file unchanged since
-        HEAD whose sign-offs all came in one commit needs no lines (``None``): that is the
-        commit of each; the lines (those with a fingerprint or a role) are read for the others
-        only, so a large repository costs one cheap ``log`` and little more."""
+        """Per file (relative to the top level): ``(commit, lines it added)`` of the commits that
+        changed it, newest first. A file unchanged since HEAD and committed once needs no lines
+        (``None``): that commit added each of its sign-offs. For the others the lines holding a
+        fingerprint or a role are read, from the commits that added or removed a fingerprint
+        line; so a large repository costs one cheap ``log`` and a patch log of those files only."""
         rels = [r for r in (self.relative(p) for p in paths) if r is not None]
         if not rels or self.top is None:
             return {}
         history: dict[str, list[Commit]] = {}
-        for sha, date, author, name in gitinfo.touching(self.top, rels, "fingerprint"):
+        for sha, date, author, name in gitinfo.touching(self.top, rels):
             history.setdefault(name, []).append(Commit(sha, author, date))
         changed = gitinfo.dirty(self.top, rels)
         found: dict[str, list[tuple[Commit, str | None]]] = {
