@@ -57,7 +57,8 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
     problems += check_deal(source, deal, project.matrix)
     if problems:
         return None, problems
-    analysis = replace(analyse(deal), approvals=approvals.evaluate(deal, source, project.matrix, project.approved_terms(path)))
+    analysis = replace(analyse(deal, packs.get(deal.strategy)),
+                       approvals=approvals.evaluate(deal, source, project.matrix, project.approved_terms(path)))
     findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict) if lint else []
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 
@@ -158,6 +159,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     git = gitinfo.provenance(project.root, paths)
     keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
     exts = (".html", ".pdf") if pdf else (".html",)
+    print_css = renderer.env.loader.get_source(renderer.env, "print.css")[0] if pdf else ""
 
     with Staging(out) as stage:  # refuses an out folder whose manifest does not verify
         previous = {} if force else incremental.deals(stage.previous)
@@ -165,7 +167,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         records: dict[str, dict] = {}  # display path -> manifest record, every valid deal
         kept: list[dict] = []  # records carried over unchanged
         rebuilt: list[str] = []
-        jobs_list = []  # (pdf name, staged html, deal file)
+        jobs_list = []  # (pdf name, staged html, deal file, print stylesheet)
         for path in paths:
             display = project.display(path)
             try:
@@ -197,7 +199,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
                 page = renderer.render(f"{name}.html", (display, 1), **_page_context(name, one, packs, project, git.get(path, {})))
                 staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
-                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display))
+                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display, print_css if name == "internal" else ""))
         others = _other_ids(project, paths) if explicit else []
         problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
         problems = sorted(problems + project.warnings())
@@ -232,7 +234,7 @@ def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress)
     missing = pdfmod.available()
     if missing:
         raise NegdocsError(Problem("negdocs", 0, missing, "setup"))
-    work = [pdfmod.PdfJob(name, str(html), str(project.root), label) for name, html, label in jobs_list]
+    work = [pdfmod.PdfJob(name, str(html), str(project.root), label, css) for name, html, label, css in jobs_list]
     failures: list[Problem] = []
     warnings: list[str] = []
 
@@ -285,6 +287,8 @@ def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted)
     for name in wanted:
         prefix = _prefix(name)
         entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
+        pdfs = {n for n in stage.names if n.endswith(".pdf")}
+        entries = [{**e, "pdf": f"{prefix}{e['id']}.pdf" in pdfs} for e in entries]
         stage.write(f"{prefix}index.html", renderer.render("index.html", **_index_context(name, entries, project)).encode())
         for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
@@ -396,7 +400,8 @@ def _page_context(edition: str, loaded: Loaded, packs: dict, project: Project, g
 
 
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
-    groups = {c: [e for e in entries if e["context"] == c] for c in CONTEXTS}
-    return {"edition": edition, "groups": {c: es for c, es in groups.items() if es}, "site": project.settings,
+    order = sorted(entries, key=lambda e: (CONTEXTS.index(e["context"]), e["title"].casefold(), e["id"]))
+    return {"edition": edition, "deals": [e for e in order if not e.get("guide")], "guides": [e for e in order if e.get("guide")],
+            "site": project.settings,
             "logo": project.logo, "label": project.settings.confidentiality, "built": build_date(),
             "portfolio": portfolio.view(entries) if edition == "internal" else None}

@@ -282,7 +282,8 @@ def rules(name):
     rule = WARNINGS[name]
     click.echo(f"{rule.name} (warning; an error with --strict)\n\nFires when {rule.summary}.\n")
     for pack in load_packs().values():
-        click.echo(f"Why it matters ({pack.name}): {pack.rationale[name]}\n")
+        if name in pack.rationale:
+            click.echo(f"Why it matters ({pack.name}): {pack.rationale[name]}\n")
     click.echo(f"Silence it for one deal with `checks: {{ignore: [{name}]}}`, or for the project in negdocs.yaml.")
 
 

@@ -40,10 +40,13 @@
     var heads = portfolio.tHead.rows[0].cells;
     var key = function (row, index, numeric) {
       var cell = row.cells[index];
-      var value = cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent.trim().toLowerCase();
+      var time = cell.querySelector("time[datetime]");
+      var value = cell.hasAttribute("data-value") ? cell.getAttribute("data-value")
+        : (time ? time.getAttribute("datetime") : cell.textContent.trim().toLowerCase());
       return numeric ? parseFloat(value) || 0 : value;
     };
     Array.prototype.forEach.call(heads, function (head, index) {
+      if (!head.hasAttribute("data-sort")) { return; }
       var numeric = head.getAttribute("data-sort") === "number";
       var button = document.createElement("button");
       button.type = "button";

@@ -16,6 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "playbooks"
 
 MINIMAL = "format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
+# A valid deal that takes WeasyPrint many seconds to lay out: thousands of table rows (the
+# Markdown fields are capped at 100,000 characters, so the length comes from evidence items).
+LONG_DEAL = MINIMAL + "evidence:\n" + "".join(f"  - {{id: e{n}, kind: other, summary: {'word ' * 30}}}\n" for n in range(4500))
 EPOCH = "1798675200"  # 2026-12-31 00:00 UTC: the build date every test sees (SOURCE_DATE_EPOCH)
 
 
@@ -28,6 +31,18 @@ def copy_examples(root: Path) -> None:
     """The example project into ``root``: playbooks/ and negdocs.yaml (its approval matrix)."""
     shutil.copytree(EXAMPLES, root / "playbooks")
     shutil.copy(REPO / "negdocs.yaml", root / "negdocs.yaml")
+
+
+def pytest_configure(config):
+    """Under mutmut's coverage pass (``MUTANT_UNDER_TEST=stats``) keep that mode in this process
+    only: the child processes tests start (``negdocs serve``, builds killed on purpose, limited
+    runs) would otherwise record coverage too, which reads mutmut's config from their cwd, a
+    temporary project, and fails. Mutant runs (any other value) still reach the children."""
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        from mutmut.mutation.trampoline import set_mutant_under_test
+
+        set_mutant_under_test("stats")  # the process-local copy the trampoline falls back to
+        del os.environ["MUTANT_UNDER_TEST"]
 
 
 def pytest_addoption(parser):
@@ -90,7 +105,7 @@ def _deterministic():
 
 
 def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):
-    """Run ``python -m negdocs ARGS`` (or ``python -c`` code, when ``args[0] == "-c"``) in a child
+    """Run ``python -m negdocs ARGS`` (or ``python ARGS`` when ARGS starts with ``-c`` or a script) in a child
     process whose address space and CPU time are capped with setrlimit: a test of resource use
     that does not depend on the machine's speed or load. Exceeding the CPU limit kills the
     child (SIGXCPU); exceeding the memory limit makes it raise MemoryError."""
@@ -102,6 +117,8 @@ def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: b
         resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
 
-    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "negdocs", *args]
-    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    command = [sys.executable, *args] if args[0] == "-c" or args[0].endswith(".py") else [sys.executable, "-m", "negdocs", *args]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if env.get("MUTANT_UNDER_TEST") == "stats":  # mutmut's coverage pass reads its config from the cwd: not here
+        del env["MUTANT_UNDER_TEST"]
+    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120, env=env)

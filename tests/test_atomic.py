@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, tree
+from conftest import LONG_DEAL, MINIMAL, tree
+from negdocs.errors import NegdocsError
 from negdocs.output import writer
 
 MARKER = writer.MARKER
@@ -35,39 +36,92 @@ def _manifest_for(folder: Path, **extra) -> str:
 
 # -- a folder negdocs did not write is never replaced ---------------------------------------
 
-MALFORMED = {
-    "empty": "",
-    "not json": "{not json",
-    "a list": "[]",
-    "a string": '"manifest"',
-    "no keys": "{}",
-    "no files": json.dumps({"manifest": writer.MANIFEST_VERSION, "deals": {}}),
-    "older version": json.dumps({"manifest": 2, "deals": {}}),
-    "version as text": json.dumps({"manifest": str(writer.MANIFEST_VERSION), "files": {}}),
-    "files a list": json.dumps({"manifest": writer.MANIFEST_VERSION, "files": ["keep.md"]}),
-    "hash not hex": json.dumps({"manifest": writer.MANIFEST_VERSION, "files": {"keep.md": "x" * 64}}),
-    "hash a number": json.dumps({"manifest": writer.MANIFEST_VERSION, "files": {"keep.md": 1}}),
-    "lists nothing": json.dumps({"manifest": writer.MANIFEST_VERSION, "files": {}}),
-    "deeply nested": "[" * 100_000 + "]" * 100_000,
+V = writer.MANIFEST_VERSION
+NOT_OURS = f"{MARKER} is not a manifest written by negdocs"
+NO_FILES = f"{MARKER} has no valid 'files' table (name -> SHA-256)"
+OLD = f"{MARKER} is not a version {V} manifest (an older negdocs wrote it, or it is not negdocs'), so the files in it " \
+      "cannot be verified"
+MALFORMED = {  # name: (manifest text, the reason given)
+    "empty": ("", f"{NOT_OURS} (not valid JSON)"),
+    "not json": ("{not json", f"{NOT_OURS} (not valid JSON)"),
+    "not utf-8": ("\udcff", f"{NOT_OURS} (not valid JSON)"),
+    "a list": ("[]", f"{NOT_OURS} (not a JSON object)"),
+    "a string": ('"manifest"', f"{NOT_OURS} (not a JSON object)"),
+    "no keys": ("{}", OLD),
+    "no files": (json.dumps({"manifest": V, "deals": {}}), NO_FILES),
+    "older version": (json.dumps({"manifest": 2, "deals": {}}), OLD),
+    "version as text": (json.dumps({"manifest": str(V), "files": {}}), OLD),
+    "files a list": (json.dumps({"manifest": V, "files": ["keep.md"]}), NO_FILES),
+    "hash not hex": (json.dumps({"manifest": V, "files": {"keep.md": "x" * 64}}), NO_FILES),
+    "hash upper case": (json.dumps({"manifest": V, "files": {"keep.md": "A" * 64}}), NO_FILES),
+    "hash too long": (json.dumps({"manifest": V, "files": {"keep.md": "a" * 65}}), NO_FILES),
+    "hash with a newline": (json.dumps({"manifest": V, "files": {"keep.md": "a" * 64 + "\n"}}), NO_FILES),
+    "hash a number": (json.dumps({"manifest": V, "files": {"keep.md": 1}}), NO_FILES),
+    "lists nothing": (json.dumps({"manifest": V, "files": {}}), "it holds 'keep.md', which negdocs did not write"),
+    "deeply nested": ("[" * 100_000 + "]" * 100_000, f"{NOT_OURS} (not valid JSON)"),
 }
 
 
-@pytest.mark.parametrize("manifest", MALFORMED.values(), ids=MALFORMED.keys())
+@pytest.mark.parametrize("manifest, reason", MALFORMED.values(), ids=MALFORMED.keys())
 @pytest.mark.parametrize("command", ["build", "index"])
-def test_an_unverifiable_manifest_is_refused_and_nothing_is_written(make_project, manifest, command):
-    project = make_project({"playbooks/guide.yaml": MINIMAL, "docs/keep.md": "mine", f"docs/{MARKER}": manifest})
+def test_an_unverifiable_manifest_is_refused_and_nothing_is_written(make_project, manifest, reason, command):
+    project = make_project({"playbooks/guide.yaml": MINIMAL, "docs/keep.md": "mine"})
+    (project.root / "docs" / MARKER).write_bytes(manifest.encode("utf-8", "surrogateescape"))
     before = tree(project.root / "docs")
     if command == "build":
         result = project.run("build", "--no-pdf", "--out", "docs")
+        advice = "delete it yourself or choose another --out"
     else:  # docs/ is a shard to merge
         result = project.run("index", "docs", "--out", "site")
+        advice = "build this shard again"
     assert result.exit_code == 2, result.output
-    line = result.stderr.splitlines()[0]
     action = "replace" if command == "build" else "merge"
-    assert line.startswith(f"docs: error usage: refusing to {action} docs/: "), line
+    assert result.stderr.splitlines()[0] == f"docs: error usage: refusing to {action} docs/: {reason}; {advice}"
     assert "Traceback" not in result.output
     assert tree(project.root / "docs") == before
     assert sorted(p.name for p in project.root.iterdir()) == ["docs", "playbooks"]  # no site/, no staging
+
+
+def test_a_manifest_at_the_size_limit_is_read(make_project, monkeypatch):
+    project = make_project({"playbooks/guide.yaml": MINIMAL, "docs/keep.md": "mine", f"docs/{MARKER}": "[1, 2, 3]"})
+    monkeypatch.setattr(writer, "MAX_MANIFEST", 9)
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert result.exit_code == 2 and f"{NOT_OURS} (not a JSON object)" in result.stderr
+    monkeypatch.setattr(writer, "MAX_MANIFEST", 8)
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert result.exit_code == 2 and f"{MARKER} is 9 bytes, more than negdocs ever writes (0 MiB)" in result.stderr
+
+
+def test_many_unknown_files_are_named_briefly(make_project):
+    files = {f"docs/{name}": "x" for name in ("a.txt", "b.txt", "c.txt", "d.txt", "e" * 90 + ".txt")}
+    project = make_project({"playbooks/guide.yaml": MINIMAL, **files})
+    project.write(f"docs/{MARKER}", json.dumps({"manifest": V, "files": {}}))
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert "it holds 'a.txt', 'b.txt', 'c.txt' and 2 more, which negdocs did not write" in result.stderr
+    project.write(f"docs/{MARKER}", _manifest_for(project.root / "docs"))
+    for name in ("a.txt", "b.txt", "e" * 90 + ".txt"):
+        project.write(f"docs/{name}", "changed")
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert f"'a.txt', 'b.txt', '{'e' * 77}...' changed since negdocs wrote them; move your changes elsewhere, then " \
+           "delete it or choose another --out" in result.stderr
+    project.write(f"docs/{MARKER}", _manifest_for(project.root / "docs"))
+    for name in ("a.txt", "b.txt"):
+        (project.root / "docs" / name).unlink()
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert f"'a.txt', 'b.txt' listed in {MARKER} are missing" in result.stderr
+    assert project.run("index", "docs").exit_code == 2  # a shard is held to the same terms
+
+
+def test_a_pipe_in_the_folder_or_a_file_for_a_folder_is_refused(make_project, tmp_path):
+    project = make_project({"playbooks/guide.yaml": MINIMAL})
+    assert project.run("build", "--no-pdf").exit_code == 0
+    os.mkfifo(project.root / "build/pipe")
+    result = project.run("build", "--no-pdf")
+    assert result.exit_code == 2 and "'pipe' is a link or a special file, which negdocs never writes" in result.stderr
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(NegdocsError, match=r"refusing to replace a-file/: it is not a folder; delete it yourself"):
+        writer.Staging(tmp_path / "a-file")
+    assert (tmp_path / "a-file").read_text() == "not a folder"
 
 
 def test_a_huge_manifest_is_refused_without_reading_it(make_project):
@@ -213,3 +267,99 @@ def test_killed_build_leaves_previous_output(make_project, delay):
     # The next build cleans up what the killed one left behind and succeeds.
     assert project.run("build", "--no-pdf").exit_code == 0
     assert _siblings(project) == []
+
+
+# -- no PDF worker outlives its build ------------------------------------------------------
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat from the state on (index 0: state, 1: ppid, 11+12: CPU, 19: start)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _gone(pid: int, started: str) -> bool:
+    """The process is gone (or a zombie nobody reaped), and not just its pid reused."""
+    try:
+        fields = _stat(pid)
+    except FileNotFoundError:
+        return True
+    return fields[0] in "ZX" or fields[19] != started
+
+
+def _wait_gone(pids: dict[int, str], cap: float) -> list[int]:
+    """Poll until every process is gone; the cap only ends the test, it measures nothing."""
+    deadline = time.monotonic() + cap
+    while time.monotonic() < deadline and not all(_gone(p, s) for p, s in pids.items()):
+        time.sleep(0.1)
+    return [p for p, s in pids.items() if not _gone(p, s)]
+
+
+def _assert_all_gone(pids: dict[int, str], cap: float, what: str) -> None:
+    left = _wait_gone(pids, cap)
+    for orphan in left:  # do not leave them running when the test fails
+        os.kill(orphan, signal.SIGKILL)
+    assert left == [], what
+
+
+ORPHAN = """
+import multiprocessing, os, sys, time
+from negdocs.render.pdf import die_with_parent
+
+def child(parent):
+    die_with_parent(parent, prctl={prctl}, watchdog={watchdog})
+    print("armed", flush=True)
+    time.sleep(600)
+
+if __name__ == "__main__":
+    worker = multiprocessing.get_context("fork").Process(target=child, args=(os.getpid(),))
+    worker.start()
+    print(worker.pid, flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("prctl, watchdog", [(True, False), (False, True)], ids=["pdeathsig", "watchdog"])
+def test_each_guard_alone_ends_a_worker_whose_parent_was_killed(tmp_path, prctl, watchdog):
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN.format(prctl=prctl, watchdog=watchdog))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(parent.stdout.readline())
+        started = _stat(pid)[19]
+        assert parent.stdout.readline() == "armed\n"
+        parent.kill()
+        parent.wait()
+        _assert_all_gone({pid: started}, 60, "the worker outlived its killed parent")
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+@pytest.mark.pdf
+def test_a_busy_pdf_worker_dies_when_its_build_is_killed(make_project):
+    """The worker is killed mid-document (a long one, over 15 s of rendering): without the
+    guards it renders on for that long after its build is gone."""
+    project = make_project({"playbooks/big.yaml": LONG_DEAL})
+    env = {**os.environ, "NEGDOCS_PDF_TIMEOUT": "600"}
+    build = subprocess.Popen([sys.executable, "-m", "negdocs", "build", "--jobs", "1"], cwd=project.root, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    busy = 2 * os.sysconf("SC_CLK_TCK")  # 2 s of CPU: past importing WeasyPrint, into the document
+    workers: dict[int, str] = {}
+    try:
+        deadline = time.monotonic() + 300
+        while not workers and build.poll() is None and time.monotonic() < deadline:
+            for entry in Path("/proc").iterdir():
+                try:
+                    fields = _stat(int(entry.name))
+                    if int(fields[1]) == build.pid and fields[0] not in "ZX" and int(fields[11]) + int(fields[12]) >= busy \
+                            and (entry / "comm").read_text().startswith("python"):  # a worker at work, not git
+                        workers[int(entry.name)] = fields[19]
+                except (OSError, ValueError, IndexError):
+                    continue
+            time.sleep(0.05)
+        assert workers, f"the build never got its PDF worker busy (exit code {build.poll()})"
+        build.kill()  # SIGKILL: no cleanup code of the build runs
+        build.wait()
+        _assert_all_gone(workers, 10, "the PDF worker rendered on after its build was killed")
+    finally:
+        build.kill()
+        build.wait()

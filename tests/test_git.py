@@ -269,3 +269,67 @@ def test_a_project_in_a_subfolder_of_the_repository(make_project, tmp_path_facto
     (root / "playbooks/acme.yaml").unlink()
     assert render(diff_rev("HEAD", [root / "playbooks"], root), "text").splitlines() == [
         "HEAD:playbooks/acme.yaml -> playbooks/acme.yaml (ACME renewal): deal removed", expected[2]]
+
+
+def test_rev_reports_cleared_findings_and_keeps_going_after_an_added_deal(repo):
+    git(repo.root, "commit", "-qam", "pilot without a get")  # HEAD has the concession-without-get finding
+    repo.write("playbooks/acme.yaml", yaml.safe_dump(BASE, sort_keys=False))
+    repo.write("playbooks/aaa.yaml", "format: negdocs/v1\ntitle: First\ncontext: sales\n")
+    result = repo.run("diff", "--rev", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "HEAD:playbooks/aaa.yaml -> playbooks/aaa.yaml (First): deal added",
+        "HEAD:playbooks/acme.yaml -> playbooks/acme.yaml (ACME renewal)",
+        "  price floor: 118,000 USD -> 120,000 USD: 2,000 USD better for us",
+        "  price walk_away: 110,000 USD -> 115,000 USD: 5,000 USD less room conceded",
+        "  evidence removed: analyst",
+        "  meso removed: Bundle",
+        "  concession 'Pilot' get: (none) -> paid pilot credited to year one",
+        "  - finding concession-without-get: concessions[0].give: 'Pilot' gives without a `get`; pair it with what we "
+        "receive in return",
+    ]
+    specs = repo.run("diff", "HEAD:playbooks/acme.yaml", "playbooks/acme.yaml").stdout.splitlines()
+    assert specs == result.stdout.splitlines()[1:]
+
+
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_an_invalid_side_is_reported_at_its_label(repo, side):
+    broken = "format: negdocs/v1\ntitle: B\ncontext: sale\n"
+    if side == "old":
+        repo.write("playbooks/acme.yaml", broken)
+        git(repo.root, "commit", "-qam", "broken")
+        repo.write("playbooks/acme.yaml", yaml.safe_dump(BASE, sort_keys=False))
+    else:
+        repo.write("playbooks/acme.yaml", broken)
+    label = "HEAD:playbooks/acme.yaml" if side == "old" else "playbooks/acme.yaml"
+    for args in (("diff", "--rev", "HEAD"), ("diff", "HEAD:playbooks/acme.yaml", "playbooks/acme.yaml")):
+        result = repo.run(*args)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"{label}:3: error schema: context: 'sale' is not allowed"), result.stderr
+
+
+@pytest.mark.parametrize("change_", ["modified", "removed"])
+def test_rev_holds_the_old_side_to_the_size_limit(repo, change_):
+    repo.write("playbooks/big.yaml", "format: negdocs/v1\ntitle: Big\ncontext: sales\n" + "# padding\n" * 110_000)
+    git(repo.root, "add", "playbooks/big.yaml")
+    git(repo.root, "commit", "-qm", "big")
+    if change_ == "removed":
+        (repo.root / "playbooks/big.yaml").unlink()
+    else:
+        repo.write("playbooks/big.yaml", "format: negdocs/v1\ntitle: Big\ncontext: sales\n")
+    result = repo.run("diff", "--rev", "HEAD")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("HEAD:playbooks/big.yaml:1: error yaml: file is 1,100,045 bytes"), result.stderr
+
+
+def test_the_old_side_is_named_by_its_path_even_with_a_colon(repo):
+    """The id of a deal without `id:` comes from its file name, on both sides alike."""
+    repo.write("playbooks/x:Bad.yaml", "format: negdocs/v1\ntitle: B\ncontext: sales\n")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-qm", "bad name")
+    message = "HEAD:playbooks/x:Bad.yaml:1: error schema: the file name 'x:Bad.yaml' is not a valid id"
+    result = repo.run("diff", "HEAD:playbooks/x:Bad.yaml", "playbooks/acme.yaml")
+    assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr
+    (repo.root / "playbooks/x:Bad.yaml").unlink()
+    result = repo.run("diff", "--rev", "HEAD")
+    assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr

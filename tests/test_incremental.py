@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from negdocs.build import build
-from conftest import tree, copy_examples
+from conftest import EXAMPLES, MINIMAL, REPO, copy_examples, tree
 
 
 @pytest.fixture
@@ -83,6 +83,83 @@ def test_damaged_manifest_is_refused_and_a_fresh_folder_rebuilds_all(project):
         run(project)
     shutil.rmtree(project / "build")
     assert len(run(project).rebuilt) == 5
+
+
+# -- everything a page depends on is in its key: change it, and the incremental build equals a clean one
+
+@pytest.fixture
+def small(make_project):
+    """One real deal (it uses a strategy pack) and one guide."""
+    return make_project({"playbooks/acme.yaml": (EXAMPLES / "sales/acme-renewal.yaml").read_text(),
+                         "playbooks/guide.yaml": MINIMAL, "negdocs.yaml": (REPO / "negdocs.yaml").read_text()})
+
+
+def rebuilt_equals_clean(root) -> list[str]:
+    """Build incrementally; assert the result is byte-identical to a clean build; return what was rebuilt."""
+    result = run(root)
+    assert tree(root / "build") == tree(run(root, out="clean", force=True).out)
+    return result.rebuilt
+
+
+def test_a_strategy_pack_change_rebuilds_the_deals_that_use_it(small):
+    from negdocs.analyse.strategy import BUILTIN_DIR
+
+    run(small.root)
+    pack = (BUILTIN_DIR / "power-based.yaml").read_text()
+    marked = pack.replace("Fisher & Ury, 2011", "PACKMARK1, 2011")
+    assert marked != pack
+    small.write("strategies/power-based.yaml", marked)  # a project pack overrides the built-in one
+    assert "playbooks/acme.yaml" in rebuilt_equals_clean(small.root)
+    assert "PACKMARK1" in (small.root / "build/acme-renewal.html").read_text()
+    small.write("strategies/power-based.yaml", marked.replace("PACKMARK1", "PACKMARK2"))  # same files, new bytes
+    assert "playbooks/acme.yaml" in rebuilt_equals_clean(small.root)
+    assert "PACKMARK2" in (small.root / "build/acme-renewal.html").read_text()
+
+
+def test_source_date_epoch_is_in_the_key(small, monkeypatch):
+    run(small.root)
+    before = (small.root / "build/acme-renewal.html").read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1798675200 + 40 * 86400))
+    assert sorted(rebuilt_equals_clean(small.root)) == ["playbooks/acme.yaml", "playbooks/guide.yaml"]
+    assert (small.root / "build/acme-renewal.html").read_text() != before
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert sorted(rebuilt_equals_clean(small.root)) == ["playbooks/acme.yaml", "playbooks/guide.yaml"]
+
+
+RUNNING = '{% extends "builtin/internal.html" %}{% block running %}{% include "parts/running.html" %}{% endblock %}'
+TEMPLATES = {  # how internal.html reaches the template that changes (always parts/leaf.html)
+    "extends": {"internal.html": '{% extends "parts/leaf.html" %}',
+                "parts/leaf.html": '{% extends "builtin/internal.html" %}{% block running %}MARK{% endblock %}'},
+    "include": {"internal.html": RUNNING, "parts/running.html": '{% include "parts/leaf.html" %}',
+                "parts/leaf.html": "MARK"},
+    "import": {"internal.html": '{% extends "builtin/internal.html" %}{% import "parts/leaf.html" as m %}'
+                                "{% block running %}{{ m.mark() }}{% endblock %}",
+               "parts/leaf.html": "{% macro mark() %}MARK{% endmacro %}"},
+    "from import": {"internal.html": '{% extends "builtin/internal.html" %}{% from "parts/leaf.html" import mark %}'
+                                     "{% block running %}{{ mark() }}{% endblock %}",
+                    "parts/leaf.html": "{% macro mark() %}MARK{% endmacro %}"},
+    "dynamic include": {"internal.html": RUNNING, "parts/running.html": '{% include "parts/" ~ "leaf.html" %}',
+                        "parts/leaf.html": "MARK"},
+    "base override": {"base.html": None, "parts/leaf.html": "MARK"},  # the built-in internal.html extends base.html
+}
+
+
+@pytest.mark.parametrize("how", TEMPLATES)
+def test_a_template_reached_through_other_templates_is_in_the_key(small, how):
+    from negdocs.render.render import builtin_templates
+
+    files = dict(TEMPLATES[how])
+    if files["base.html" if "base.html" in files else "parts/leaf.html"] is None:
+        base = (builtin_templates() / "base.html").read_text()
+        files["base.html"] = base.replace("</body>", '{% include "parts/leaf.html" %}</body>')
+    for name, text in files.items():
+        small.write(f"templates/{name}", text)
+    run(small.root)
+    assert "MARK1" not in (small.root / "build/acme-renewal.html").read_text()
+    for mark in ("MARK1", "MARK2"):
+        small.write("templates/parts/leaf.html", files["parts/leaf.html"].replace("MARK", mark))
+        assert "playbooks/acme.yaml" in rebuilt_equals_clean(small.root)
+        assert mark in (small.root / "build/acme-renewal.html").read_text()
 
 
 @pytest.mark.pdf

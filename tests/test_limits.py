@@ -34,7 +34,7 @@ def test_a_page_over_the_size_limit_fails_before_anything_is_written(make_projec
     stderr = result.stderr.decode()
     assert result.returncode == 1, stderr[-2000:]
     assert stderr.splitlines()[0] == ("playbooks/wide.yaml:1: error size: the page internal.html would be over 8,388,608 "
-                                      "characters; negdocs stops there: shorten the longest texts of the file")
+                                      "characters; negdocs stops there: shorten the longest texts of the file or split it")
     assert not (project.root / "build").exists()
 
 

@@ -120,7 +120,7 @@ def test_recycled_workers_print_the_same_pdfs(tmp_path, monkeypatch):
     normal = build(root=tmp_path, out=tmp_path / "a", jobs=2)
     monkeypatch.setattr(negdocs.render.pdf, "RECYCLE", 1)  # a new pool for every document per worker
     recycled = build(root=tmp_path, out=tmp_path / "b", jobs=2)
-    for name in normal.files:
-        if name.endswith(".pdf"):
-            assert (normal.out / name).read_bytes() == (recycled.out / name).read_bytes()
-    assert sum(name.endswith(".pdf") for name in recycled.files) == 3
+    pdfs = [name for name in normal.files if name.endswith(".pdf")]
+    assert len(pdfs) == 3 and pdfs == [name for name in recycled.files if name.endswith(".pdf")]
+    for name in pdfs:
+        assert (normal.out / name).read_bytes() == (recycled.out / name).read_bytes()

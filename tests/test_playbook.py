@@ -8,7 +8,7 @@ import pytest
 
 from negdocs.analyse.strategy import CONTEXTS, PLACEHOLDERS, STEPS, load_packs
 
-SECTIONS = ["At a glance", "Readiness", "Preparation", "The five steps for this deal", "playbook", "MESO grid",
+SECTIONS = ["At a glance", "Readiness", "Preparation", "The five steps", "playbook", "MESO grid",
             "Concession log", "Anchor worksheet", "Scripts", "Quick reference: moves", "Pitfalls and safeguards",
             "Ethics and culture", "Implementation and escalation", "Review", "Checklist", "References"]
 
@@ -63,7 +63,7 @@ def test_a_partly_filled_deal_still_renders_coherently(make_project):
     html = (project.root / "build/half.html").read_text()
     assert [s for s in SECTIONS if not any(s in h for h in headings(html))] == []
     assert "9 USD" in html and "12 USD" in html
-    assert "Concessions: 0 of 1 are paired with a get" in html
+    assert "<strong>Concessions:</strong> 0 of 1 are paired with a get" in html
     assert "None" not in re.sub(r"<[^>]+>", "", html)
 
 
@@ -87,7 +87,8 @@ def test_principled_strategy_renders_the_principled_playbook(make_project):
     html = (project.root / "build/p.html").read_text()
     principled = load_packs()["principled"]
     assert principled.name in html and principled.contexts["hiring"].title in html
-    assert principled.scripts["floor"].title in html
+    assert "grounded in a standard" in html  # the floor template, in the hiring wording (our ceiling)
+    assert principled.scripts["deadline"].title in html
     assert "Recommendation" not in html
 
 
@@ -145,3 +146,100 @@ def test_closed_deal_shows_plan_against_outcome(make_project):
     assert "128,000 USD" in section and "115,000 USD" in section
     assert f'<dt>{prompt}</dt><dd><div class="md"><p>The <strong>survey</strong> carried the price.</p>' in section
     assert "<dt>Signed at</dt>" in section and "Not answered yet." in section
+
+
+HALF = """
+    format: negdocs/v1
+    title: Half a plan
+    context: hiring
+    counterparty: {name: Sam}
+    issues:
+      - {id: base-pay, name: Base pay, kind: money, better: lower, open: 90, floor: 100, walk_away: 110, basis: [band, quote]}
+    evidence:
+      - {id: band, kind: policy, summary: The published band for the level is 80 to 120., shareable: true}
+      - {id: quote, kind: other, summary: Contractor quote for six months., label: the contractor quote}
+    escalation:
+      - {step: Private call with the VP, private: true}
+    red_lines: [The other finalist]
+    concessions:
+      - {item: Start date, give: A later start, get: The pilot is paid, trigger: They ask}
+    scripts:
+      - {use: floor, issue: base-pay, ask: a higher base, give: a later start}
+    """
+
+
+def _section(html: str, anchor: str) -> str:
+    return html.split(f'id="{anchor}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_red_lines_are_on_the_first_content_page_and_internal_evidence_is_tagged(make_project):
+    project = make_project({"playbooks/half.yaml": HALF})
+    assert project.run("build", "--no-pdf").exit_code == 0
+    html = (project.root / "build/half.html").read_text()
+    summary = _section(html, "summary")
+    box = summary.split('class="red-lines"', 1)[1].split("</aside>", 1)[0]
+    assert "Never say, never show" in box and "The other finalist" in box
+    assert "the contractor quote" in box and "Private call with the VP" in box
+    assert summary.index('class="red-lines"') < summary.index("The numbers that matter")
+    evidence = _section(html, "prep-evidence")
+    row = evidence.split('id="ev-quote"', 1)[1].split("</tr>", 1)[0]
+    assert "tag-internal" in row and "internal" in row
+    assert "tag-internal" not in evidence.split('id="ev-band"', 1)[1].split("</tr>", 1)[0]
+    checklist = _section(html, "checklist")
+    assert "Base pay: hold our ceiling of 100 USD." in checklist and "The other finalist" in checklist
+
+
+def test_a_deal_playbook_reads_as_text_for_people(make_project):
+    project = make_project({"playbooks/half.yaml": HALF})
+    result = project.run("build", "--no-pdf")
+    assert "anchor-without-basis" not in result.stderr
+    html = (project.root / "build/half.html").read_text()
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)>.*?</\1>", "", html, flags=re.S))
+    assert "<code>base-pay</code>" not in html and "<code>quote</code>" not in html  # no internal ids beside names
+    assert "Checked: clear" not in text and "benchmark Y" not in text
+    assert "a date we agree now" in html.split('id="scripts-pause"')[1]  # no close_by: no [date] placeholder
+    assert "give A later start, get The pilot" not in text
+    assert "We give: a later start. We get: the pilot is paid." in text.replace("  ", " ") or "We give: A later start" in text
+    assert "invoice" not in text.lower() and "case study" not in text.lower()  # no sales text in a hiring playbook
+    assert "Our ceiling" in text or "our ceiling" in text
+    assert "our floor" not in _section(html, "scripts")
+
+
+def test_readiness_explains_findings_instead_of_listing_rule_output(make_project):
+    from negdocs import phrases
+
+    project = make_project({"playbooks/half.yaml": HALF.replace("basis: [band, quote]", "basis: []")})
+    assert project.run("build", "--no-pdf").exit_code == 0
+    readiness = _section((project.root / "build/half.html").read_text(), "readiness")
+    assert phrases.RULE_TITLES["anchor-without-basis"] in readiness
+    assert "Why it matters:" in readiness and "Deal file, line" in readiness
+    assert "issues[0]" not in readiness and "<code>anchor-without-basis</code>" not in readiness
+
+
+def test_pack_example_figures_sit_in_a_box_marked_example(make_project):
+    project = make_project({"playbooks/g.yaml": "format: negdocs/v1\ntitle: G\ncontext: sales\n"})
+    assert project.run("build", "--no-pdf").exit_code == 0
+    context = _section((project.root / "build/g.html").read_text(), "context")
+    assert "120k" in context
+    for line in re.findall(r"<p><b class=\"speaker\">.*?</p>", context):
+        before = context[:context.index(line)]
+        assert before.rfind('<aside class="example"') > before.rfind("</aside>"), line
+
+
+def test_the_index_is_one_table_with_pdf_links_and_guides_apart(make_project):
+    project = make_project({"playbooks/half.yaml": HALF, "playbooks/g.yaml": "format: negdocs/v1\ntitle: A guide\ncontext: sales\n"})
+    assert project.run("build", "--no-pdf").exit_code == 0
+    index = (project.root / "build/index.html").read_text()
+    assert index.count("<table") == 1 and "Half a plan" in index.split("</table>")[0]
+    assert "A guide" in index.split('id="guides-h"')[1] and "A guide" not in index.split("</table>")[0]
+    assert ".pdf" not in index  # no PDF was built
+
+
+def test_red_lines_name_at_most_twelve_internal_items():
+    from negdocs import phrases
+    from negdocs.load.model import Deal
+
+    deal = Deal.model_validate({"format": "negdocs/v1", "title": "T", "context": "sales",
+                                "evidence": [{"id": f"e{n}", "kind": "other", "summary": f"Item {n}."} for n in range(20)]})
+    (line,) = [text for kind, text in phrases.red_lines(deal) if kind == "show"]
+    assert "Item 11" in line and "Item 12" not in line and line.endswith("and 8 more in the evidence pack.")

@@ -93,3 +93,21 @@ def test_pdf_messages_never_quote_a_data_uri():
     uri = "data:image/svg+xml;base64," + "PHN2Zz4" * 400
     assert scrub(f'Image "{uri}" not found') == 'Image "data:image/svg+xml,..." not found'
     assert scrub("Failed to load data:,hello") == "Failed to load data:,..."
+
+
+@pytest.mark.parametrize("raw", [b"[", b"{a: ", b'"open', b"format: negdocs/v1\ntitle: ["])
+def test_a_syntax_error_at_the_end_points_at_a_line_of_the_file(raw):
+    from negdocs.errors import NegdocsError
+    from negdocs.load.loader import read_source
+
+    with pytest.raises(NegdocsError) as caught:  # found by the fuzz campaign: libyaml's end mark is past the end
+        read_source(None, "f.yaml", raw=raw)
+    assert caught.value.problems[0].line == raw.count(b"\n") + 1
+
+
+def test_a_huge_key_is_shortened_in_messages(make_project):
+    key = "k" * 100_000
+    project = make_project({"playbooks/g.yaml": MINIMAL + f"review:\n  ? {key}\n  : [1]\n"})
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert result.stdout == f"playbooks/g.yaml:5: error schema: review.{'k' * 37}...: input should be a valid string, got a list\n"

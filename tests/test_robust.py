@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 
 from conftest import MINIMAL
@@ -67,12 +66,3 @@ def test_diff_of_a_folder_and_serve_on_a_busy_port_are_usage_errors(make_project
         busy.listen()
         result = project.run("serve", "--port", str(busy.getsockname()[1]))
     assert result.exit_code == 2 and "cannot listen" in result.stderr
-
-
-def test_killed_swap_is_recovered(make_project):
-    project = make_project({"playbooks/g.yaml": MINIMAL})
-    assert project.run("build", "--no-pdf").exit_code == 0
-    # a build killed between the two renames of the swap: build/ is gone, its old copy remains
-    os.rename(project.root / "build", project.root / ".build.old-999999")
-    assert project.run("build", "--no-pdf").exit_code == 0
-    assert "g.html" in project.files() and not (project.root / ".build.old-999999").exists()

@@ -49,6 +49,7 @@ class Analysis:
     one_way: list[int]  # indexes of concessions that give without a get
     batna: BatnaCheck | None
     do_not_use: dict[str, str]  # rule name -> reason, under power-based only
+    long_scripts: list = field(default_factory=list)  # script-long findings (needs the strategy pack)
     approvals: "Verdict | None" = None  # the approval matrix applied (see negdocs.analyse.approvals)
 
     @property
@@ -119,11 +120,15 @@ def do_not_use(deal: Deal) -> dict[str, str]:
     return reasons
 
 
-def analyse(deal: Deal) -> Analysis:
+def analyse(deal: Deal, pack=None) -> Analysis:
+    """Everything the checks and the playbook compute; ``pack`` (the deal's strategy) adds the
+    length of its filled scripts."""
+    from negdocs.analyse.scripts import too_long
+
     zones = {i.id: z for i in deal.issues if (z := zone(i)) is not None}
     meso = [MesoValue(o.name, *_unpack(meso_value(deal, o.terms))) for o in deal.meso]
     one_way = [n for n, c in enumerate(deal.concessions) if c.give and not c.get]
-    return Analysis(zones, meso, one_way, batna_check(deal), do_not_use(deal))
+    return Analysis(zones, meso, one_way, batna_check(deal), do_not_use(deal), too_long(deal, pack) if pack else [])
 
 
 def _unpack(value: MesoValue):

@@ -21,6 +21,7 @@ BUILTIN_DIR = Path(__file__).parent / "strategies"
 STEPS = ("setup", "first-move", "midgame", "close", "implementation")
 PREPARATION = ("batna", "reservation", "issues", "tradeables", "counterparty", "evidence")
 CULTURES = ("direct", "indirect", "high-power-distance")
+DIRECTIONS = ("higher", "lower")
 PLACEHOLDERS = {
     "floor": ("issue", "floor", "basis", "ask", "give"),
     "deadline": ("date", "what", "why"),
@@ -64,14 +65,26 @@ class Context(_Part):
     title: str
     focus: str
     moves: list[Named] = Field(min_length=1)
-    mini_script: list[Line] = []
+    mini_script: list[Line] = []  # an illustration: shown in a box marked "Example"
     watch_out: str
+    # Optional context-specific replacements for the pack-wide lists and texts.
+    issue_examples: list[str] = []  # replaces preparation.issues.examples
+    tradeables: list[str] = []  # replaces tools.tradeables
+    tradeables_text: str | None = None  # replaces preparation.tradeables.text
+    pause_script: str | None = None  # replaces pause_script
+
+
+class ScriptVariant(_Part):
+    text: str
+    title: str | None = None
 
 
 class ScriptTemplate(_Part):
     title: str
     when: str
     text: str
+    # Wording for a direction (`higher`, `lower`), a context (`hiring`) or both (`hiring-lower`).
+    variants: dict[str, ScriptVariant] = {}
 
 
 class Example(_Part):
@@ -194,18 +207,29 @@ class Pack(_Part):
     @classmethod
     def _scripts(cls, v):
         v = _exact_keys(v, SCRIPT_TEMPLATES, "scripts")
+        keys = {*DIRECTIONS, *CONTEXTS, *(f"{c}-{d}" for c in CONTEXTS for d in DIRECTIONS)}
         for name, template in v.items():
-            found = _PLACEHOLDER_RE.findall(template.text)
-            if sorted(found) != sorted(PLACEHOLDERS[name]):
-                raise ValueError(f"scripts.{name}.text must use each of {{{'}, {'.join(PLACEHOLDERS[name])}}} once; "
-                                 f"found {found}")
+            for where, text in [("text", template.text), *((f"variants.{k}.text", t.text) for k, t in template.variants.items())]:
+                found = _PLACEHOLDER_RE.findall(text)
+                if sorted(found) != sorted(PLACEHOLDERS[name]):
+                    raise ValueError(f"scripts.{name}.{where} must use each of {{{'}, {'.join(PLACEHOLDERS[name])}}} once; "
+                                     f"found {found}")
+            unknown = sorted(set(template.variants) - keys)
+            if unknown:
+                raise ValueError(f"scripts.{name}.variants: unknown key {unknown[0]!r}; use a direction (higher, lower), "
+                                 "a context, or both joined by '-' such as hiring-lower")
         return v
 
     @model_validator(mode="after")
     def _rules(self):
-        from negdocs.analyse.checks import WARNINGS
+        from negdocs.analyse.checks import V1, WARNINGS
 
-        _exact_keys(self.rationale, tuple(WARNINGS), "rationale")
+        # the first release's rules must be explained; later rules may be (so older packs stay valid)
+        missing, unknown = set(V1) - set(self.rationale), set(self.rationale) - set(WARNINGS)
+        if missing or unknown:
+            raise ValueError("rationale must explain " + ", ".join(V1) + " and may explain " + ", ".join(set(WARNINGS) - set(V1))
+                             + (f"; missing {', '.join(sorted(missing))}" if missing else "")
+                             + (f"; unknown {', '.join(sorted(unknown))}" if unknown else ""))
         if self.id == "power-based":  # the playbook explains each of these rules when it fires
             _exact_keys(self.do_not_use, DO_NOT_USE_RULES, "do_not_use")
         for pitfall in self.pitfalls:

@@ -7,7 +7,6 @@ items...), never by position; numeric moves say which way they went for us given
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,9 +78,9 @@ class DealDiff:
                 "cleared_findings": self.cleared_findings}
 
 
-def blob_source(data: bytes, label: str) -> Source:
-    """A deal read from git (``REV:path``) as a Source, with the limits of a file on disk."""
-    return read_source(Path(label.rsplit(":", 1)[-1]), label, raw=data)
+def blob_source(data: bytes, label: str, path: str) -> Source:
+    """A deal read from git (``label``: ``REV:path``) as a Source, with the limits of a file on disk."""
+    return read_source(Path(path), label, raw=data)
 
 
 def load(source: Source, packs) -> tuple[Deal, Source]:
@@ -283,7 +282,7 @@ def _read(spec: str, root: Path) -> Source:
     if exists:
         return read_source(path, spec)
     if ":" in spec:
-        return blob_source(gitinfo.show(root, spec), spec)
+        return blob_source(gitinfo.show(root, spec), spec, spec.partition(":")[2])
     raise _usage(spec, f"cannot read: {error.strerror or error}" if error else "no such file, and not a git REV:path")
 
 
@@ -325,13 +324,13 @@ def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
         shown = path.relative_to(base).as_posix() if path.is_relative_to(base) else name
         spec = f"{rev}:{shown}"
         if status == "D":
-            old, _ = load(blob_source(gitinfo.blob(top, commit, name, spec), spec), packs)
+            old, _ = load(blob_source(gitinfo.blob(top, commit, name, spec), spec, shown), packs)
             diffs.append(DealDiff(spec, shown, old.title, status="removed"))
             continue
         new, new_src = load(read_source(path, shown), packs)
         if status == "A":
             diffs.append(DealDiff(spec, shown, new.title, status="added"))
             continue
-        old, old_src = load(blob_source(gitinfo.blob(top, commit, name, spec), spec), packs)
+        old, old_src = load(blob_source(gitinfo.blob(top, commit, name, spec), spec, shown), packs)
         diffs.append(compare(old, new, old_src, new_src, spec, shown, ignore))
     return diffs

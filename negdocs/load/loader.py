@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from negdocs.errors import NegdocsError, Problem
+from negdocs.errors import NegdocsError, Problem, short
 
 try:  # libyaml's C parser is an order of magnitude faster when present.
     from yaml import CSafeLoader as _Loader
@@ -49,6 +49,7 @@ def dotted(loc) -> str:
     """``('issues', 0, 'open')`` -> ``issues[0].open``."""
     out = ""
     for part in loc:
+        part = part if isinstance(part, int) or len(str(part)) <= 40 else str(part)[:37] + "..."  # a key of 1 MiB
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -167,8 +168,9 @@ def _build(text: str, display: str) -> "_Builder":
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else 1  # the end of the input is on its last line
         message = " ".join(str(m) for m in (exc.context, exc.problem) if m)
+        message = message if len(message) <= 200 else message[:197] + "..."  # libyaml quotes tags and anchors whole
         source_lines = text.splitlines()
         if 0 < line <= len(source_lines) and "\t" in source_lines[line - 1]:
             message += " (a tab: YAML indents with spaces only)"
@@ -221,7 +223,7 @@ class _Builder:
             return
         if isinstance(event, ev.AliasEvent):
             if event.anchor not in self.anchors:
-                self.fail(event, f"unknown alias *{event.anchor}")
+                self.fail(event, f"unknown alias *{short(event.anchor)[1:-1]}")
             value, size, text = self.anchors[event.anchor]
             self.count(event, size, text)
             self.add(event, value, size, text)
@@ -251,14 +253,14 @@ class _Builder:
         tag = event.tag
         if tag in (None, "!", _STD + kind):
             return
-        self.fail(event, f"tag {tag} is not allowed; deal files hold plain data only")
+        self.fail(event, f"tag {short(tag)[1:-1]} is not allowed; deal files hold plain data only")
 
     def scalar(self, event):
         tag = event.tag
         if tag is None or tag == "!":
             tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag not in _ALLOWED_TAGS:
-            self.fail(event, f"tag {tag} is not allowed; deal files hold plain data only")
+            self.fail(event, f"tag {short(tag)[1:-1]} is not allowed; deal files hold plain data only")
         if tag == _STD + "merge":
             return _MERGE
         bad = _FORBIDDEN.search(event.value)
@@ -274,12 +276,14 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             value = _constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        except (yaml.YAMLError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError):  # `!!float ''`
             if tag != _STD + "timestamp":
-                self.fail(event, f"{event.value!r} is not a valid {tag.removeprefix(_STD)}: {exc}")
+                self.fail(event, f"{short(event.value)} is not a valid {tag.removeprefix(_STD)}")
             value = event.value  # not a calendar date: the field that expects one says so, by name
         finally:
             _constructor.constructed_objects.clear()
+        if isinstance(value, int) and value.bit_length() > 1000:  # `1:0:0:...` (base 60) builds ints past what prints
+            self.fail(event, f"{short(event.value)} is a number too large to use; values stay below 1,000,000,000,000,000")
         if isinstance(value, dt.datetime):
             value = event.value  # a date-time: kept as written, so a date field can name itself in the error
         if event.anchor is not None:
@@ -316,10 +320,10 @@ class _Builder:
             if isinstance(value, (dict, list)):
                 self.fail(event, "a mapping key must be a plain value")
             if value is not _MERGE and not isinstance(value, str):
-                self.fail(event, f"the key {event.value!r} is not text; quote it (\"{event.value}\": ...) or use a "
+                self.fail(event, f"the key {short(event.value)} is not text; quote it (\"{short(event.value)[1:-1]}\": ...) or use a "
                                  "field name")
             if value is not _MERGE and value in container:
-                self.fail(event, f"duplicate key {value!r} (first at line {self.lines.get(path + (value,), '?')})")
+                self.fail(event, f"duplicate key {short(value)} (first at line {self.lines.get(path + (value,), '?')})")
             frame[2], frame[3] = value, line
             return
         frame[2] = _NOKEY

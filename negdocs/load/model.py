@@ -159,6 +159,8 @@ class Evidence(Strict):
     id: Slug = Field(description="Slug referenced from `basis`, `batna`, `power` and `deadlines`.")
     kind: Literal["benchmark", "cost-driver", "legal-standard", "precedent", "capacity", "policy", "other"] = Field(description="Kind of evidence.")
     summary: str = Field(description="What the evidence shows.")
+    label: str | None = Field(None, description="Short name a script uses to cite the item, such as `2026 price survey` "
+                              "(default: a short form of `summary`). Same visibility as the item.")
     source: str | None = Field(None, description="Where it comes from: text or URL (never fetched).")
     shareable: StrictBool = Field(False, description="True when the counterparty may see it (default false); only shareable evidence reaches the proposal and the floor script.")
 
@@ -286,6 +288,8 @@ class Deal(Strict):
     proposal: Proposal | None = Field(None, description="Counterparty edition settings: `intro` (Markdown). Shared.")
     review: dict[str, Markdown] = Field(default_factory=dict, description="Post-negotiation prompt -> answer, filled after close. Internal.")
     notes: Markdown | None = Field(None, description="Anything else (Markdown). Internal.")
+    red_lines: list[str] = Field(default_factory=list, description="What we never say or show in the room; printed in the "
+                                 "playbook's \"Never say, never show\" box. Internal.")
     approvals: list[Approval] = Field(default_factory=list, description="Sign-offs of the approval matrix in negdocs.yaml, "
                                       "one per role, written by `negdocs approve`. Internal.")
     checks: Checks | None = Field(None, description="`ignore`: warning rule names silenced for this deal. Internal.")

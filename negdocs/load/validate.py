@@ -7,6 +7,7 @@ the field that causes it. Rule names are those of FORMAT.md: ``schema``, ``refer
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import typing
 from collections.abc import Iterable
@@ -130,6 +131,11 @@ def schema_problem(out: Collector, error: dict, root: type[BaseModel] = Deal):
         out.add(loc, f"expected a mapping (key: value lines), got {_describe(value)}")
     elif kind == "list_type":
         out.add(loc, f"expected a list, got {_describe(value)}")
+    elif kind == "string_type" and isinstance(value, (bool, int, float, dt.date)):
+        # YAML read an unquoted value as another type: 1:30 is 90 (base 60), 0x1F is 31, yes is true
+        what = "a date" if isinstance(value, dt.date) else "true or false" if isinstance(value, bool) else "a number"
+        out.add(loc, f"expected text, got {what} ({_describe(value.isoformat() if isinstance(value, dt.date) else value)}): "
+                "YAML reads unquoted numbers, dates, times like 1:30 and yes/no/on/off as other types; put the text in quotes")
     else:
         message = error["msg"]
         out.add(loc, f"{message[0].lower()}{message[1:]}, got {_describe(value)}")

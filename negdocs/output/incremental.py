@@ -34,7 +34,10 @@ def sha(*parts: bytes | str) -> str:
 
 
 def template_closure(env: jinja2.Environment, name: str) -> dict[str, str]:
-    """``name`` and every template it extends, includes or imports, with their sources."""
+    """``name`` and every template it extends, includes or imports, with their sources.
+
+    A reference Jinja cannot name before rendering (``{% include some_variable %}``) could
+    reach any template, so then the closure is every template the environment knows."""
     seen: dict[str, str] = {}
     todo = [name]
     while todo:
@@ -43,8 +46,18 @@ def template_closure(env: jinja2.Environment, name: str) -> dict[str, str]:
             continue
         source, _, _ = env.loader.get_source(env, current)
         seen[current] = source
-        todo += [ref for ref in meta.find_referenced_templates(env.parse(source)) if ref]
+        refs = list(meta.find_referenced_templates(env.parse(source)))
+        if None in refs:  # dynamic: depend on them all
+            return {**seen, **{t: _source(env, t) for t in env.list_templates()}}
+        todo += [ref for ref in refs if ref]
     return seen
+
+
+def _source(env: jinja2.Environment, name: str) -> str:
+    try:
+        return env.loader.get_source(env, name)[0]
+    except (jinja2.TemplateError, UnicodeDecodeError, OSError):  # not text: no template can include it
+        return ""
 
 
 class Keys:
@@ -57,6 +70,7 @@ class Keys:
         self.common = sha(__version__, FORMAT_VERSION, weasy, settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
                           project.logo or "", *packs)
         self.env = env
+        self.pdf = pdf
         self._templates: dict[str, str] = {}
 
     def template(self, name: str) -> str:
@@ -72,7 +86,8 @@ class Keys:
         return sha(self.common, digest, json.dumps(git, sort_keys=True))
 
     def page(self, deal_key: str, edition: str) -> str:
-        return sha(deal_key, edition, self.template(f"{edition}.html"))
+        printed = self.template("print.css") if self.pdf and edition == "internal" else ""
+        return sha(deal_key, edition, self.template(f"{edition}.html"), printed)
 
 
 def _weasyprint_version() -> str:

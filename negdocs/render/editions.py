@@ -8,6 +8,7 @@ with parts removed.
 from __future__ import annotations
 
 from negdocs.analyse.analysis import Analysis
+from negdocs import phrases
 from negdocs.render.charts import chart
 from negdocs.dates import long_date
 from negdocs.money import format_value
@@ -26,21 +27,30 @@ def internal(deal: Deal, deal_id: str, pack: Pack, analysis: Analysis, findings:
     scripts = fill(deal, pack, script_lines)
     charts = {i.id: c for i in deal.issues if (c := chart(deal, i, analysis)) is not None}
     culture = deal.counterparty.culture if deal.counterparty and deal.counterparty.culture else None
+    context = pack.contexts[deal.context]
+    pause = context.pause_script or pack.pause_script
     return {
         "edition": "internal",
         "id": deal_id,
         "deal": deal,
         "pack": pack,
-        "context": pack.contexts[deal.context],
+        "context": context,
         "analysis": analysis,
         "findings": findings,
+        "readiness": readiness(findings, pack),
         "scripts": scripts,
-        "blank_scripts": blanks(pack, {s.use for s in deal.scripts if s.use}),
+        "blank_scripts": blanks(pack, {s.use for s in deal.scripts if s.use}, deal),
         "culture": culture,
         "charts": charts,
-        "sections": sections(deal, pack),
-        "step_notes": step_notes(deal),
-        "pause_script": pack.pause_script.replace("{date}", long_date(deal.close_by) or "[date]"),
+        "labels": {e.id: phrases.evidence_label(e) for e in deal.evidence},
+        "red_lines": phrases.red_lines(deal),
+        "deal_checklist": phrases.checklist_items(deal),
+        "tradeables": context.tradeables or pack.tools.tradeables,
+        "issue_examples": context.issue_examples or pack.preparation["issues"].examples,
+        "tradeables_text": context.tradeables_text or pack.preparation["tradeables"].text,
+        "guide": is_guide(deal),
+        "step_notes": phrases.step_notes(deal),
+        "pause_script": pause.replace("{date}", long_date(deal.close_by) or phrases.NO_DATE),
         "label": settings.confidentiality,
         "source": source,
         "provenance": provenance,
@@ -53,55 +63,20 @@ def internal(deal: Deal, deal_id: str, pack: Pack, analysis: Analysis, findings:
     }
 
 
-def sections(deal: Deal, pack: Pack) -> list[tuple[str, str]]:
-    """The internal playbook's sections in reading order: (anchor, title)."""
-    out = [("summary", "At a glance"), ("readiness", "Readiness"), ("preparation", "Preparation"),
-           ("steps", "The five steps for this deal"), ("context", f"{pack.contexts[deal.context].title} playbook"),
-           ("meso", "MESO grid"), ("concessions", "Concession log"), ("anchors", "Anchor worksheet"),
-           ("scripts", "Scripts"), ("moves", "Quick reference: moves"), ("pitfalls", "Pitfalls and safeguards"),
-           ("ethics", "Ethics and culture"), ("implementation", "Implementation and escalation"), ("review", "Review")]
-    if deal.notes:
-        out.append(("notes", "Notes"))
-    return out + [("checklist", "Checklist"), ("references", "References")]
+def is_guide(deal: Deal) -> bool:
+    """A guide is a file with no counterparty and no issues (FORMAT.md)."""
+    return deal.counterparty is None and not deal.issues
 
 
-def step_notes(deal: Deal) -> dict[str, list[str]]:
-    """What each of the five steps means for this deal, from its own data."""
-    cur = deal.currency
-    notes: dict[str, list[str]] = {key: [] for key in ("setup", "first-move", "midgame", "close", "implementation")}
-    cp = deal.counterparty
-    if cp and cp.name:
-        notes["setup"].append(f"Open with {cp.name} by agreeing the process and the issues on the table"
-                              + (f" ({', '.join(i.name for i in deal.issues)})." if deal.issues else "."))
-    if deal.batna and deal.batna.summary:
-        notes["setup"].append(f"Our alternative is real: {deal.batna.summary.rstrip('.')}.")
-    for person in deal.people:
-        if person.veto:
-            notes["setup"].append(f"{person.name} ({person.role or 'no role given'}) can veto: address {', '.join(person.concerns) or 'their concerns'} early.")
-    for issue in deal.issues:
-        if issue.open is not None:
-            basis = [e.summary.rstrip(".") for i in issue.basis if (e := deal.evidence_item(i)) is not None]
-            notes["first-move"].append(f"Open {issue.name} at {format_value(issue.open, issue.kind, cur)}"
-                                       + (f", citing: {'; '.join(basis)}." if basis else "."))
-    if deal.meso:
-        notes["midgame"].append(f"Present the {len(deal.meso)} MESO options together: {', '.join(o.name for o in deal.meso)}.")
-    for concession in deal.concessions:
-        if concession.give:
-            notes["midgame"].append(f"If {concession.trigger or 'asked'}: give {concession.give}"
-                                    + (f", get {concession.get}." if concession.get else " (no get recorded yet)."))
-    for deadline in deal.deadlines:
-        notes["midgame"].append(f"Deadline {long_date(deadline.date)}: {deadline.what}" + (f", because {deadline.why}." if deadline.why else "."))
-    if deal.close_by:
-        notes["close"].append(f"Converge on one text and sign by {long_date(deal.close_by)}.")
-    tradeable = [i.name for i in deal.issues if i.tradeable]
-    if tradeable:
-        notes["close"].append(f"Tradeable to close the last gap: {', '.join(tradeable)}.")
-    for task in deal.implementation:
-        notes["implementation"].append(f"{task.task}" + (f" ({task.owner}" + (f", due {long_date(task.due)}" if task.due else "") + ")" if task.owner else "")
-                                       + (f"; measured by {task.metric}." if task.metric else "."))
-    for step in deal.escalation:
-        notes["implementation"].append(f"Escalation: {step.step}" + (f" by {long_date(step.by)}" if step.by else "") + ".")
-    return notes
+def readiness(findings: list[Problem], pack: Pack) -> list[dict]:
+    """The findings for a person: one entry per rule, with what it means, why it matters and
+    where in the deal file to fix it."""
+    out: dict[str, dict] = {}
+    for f in findings:
+        entry = out.setdefault(f.rule, {"rule": f.rule, "title": phrases.rule_title(f.rule),
+                                        "why": pack.rationale.get(f.rule, ""), "points": []})
+        entry["points"].append({"text": phrases.finding_text(f.message), "line": f.line})
+    return list(out.values())
 
 
 def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
@@ -146,7 +121,7 @@ def proposal(deal: Deal, deal_id: str, settings: Settings) -> dict:
 def index_entry(edition: str, deal: Deal, deal_id: str) -> dict:
     """One row of an index page; the proposal index sees shared fields only."""
     entry = {"id": deal_id, "title": deal.title, "context": deal.context, "owner": deal.owner, "close_by": deal.close_by,
-             "counterparty": deal.counterparty.name if deal.counterparty else None}
+             "counterparty": deal.counterparty.name if deal.counterparty else None, "guide": is_guide(deal)}
     if edition == "internal":
         entry["status"] = deal.status
     return entry

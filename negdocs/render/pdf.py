@@ -25,6 +25,7 @@ class PdfJob:
     html: str  # path of the HTML file to print
     root: str  # files under this folder may be read; nothing else
     label: str  # names the deal in messages
+    css: str = ""  # paged-media rules for the PDF only (string-set and string() are not valid for a browser)
 
 
 @dataclass
@@ -53,12 +54,27 @@ class _Collect(logging.Handler):
         self.messages.append(scrub(record.getMessage()))
 
 
+def project_file(url: str, root: Path) -> Path | None:
+    """The file a ``file:`` URL names, when negdocs may read it: a regular file inside ``root``
+    once every link is resolved, named by an absolute path on this machine (no host but
+    ``localhost``). Anything else, including URLs that do not decode, gives None."""
+    try:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc.lower() not in ("", "localhost") or not parts.path.startswith("/"):
+            return None
+        path = Path(unquote(parts.path, errors="strict")).resolve()
+        return path if path.is_relative_to(root.resolve()) and path.is_file() else None
+    except (OSError, ValueError):  # NUL bytes, undecodable escapes, names too long
+        return None
+
+
 @functools.lru_cache(maxsize=1)
 def _fetcher_class():
     from weasyprint import URLFetcher
 
     class ProjectFetcher(URLFetcher):
-        """Serves ``file:`` URLs inside the project; refuses everything else."""
+        """Serves ``data:`` URLs (inline content, nothing is fetched) and the ``file:`` URLs
+        :func:`project_file` allows; refuses everything else (http, https, ftp, ...)."""
 
         def __init__(self, root: str, refused: list[str]):
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
@@ -66,15 +82,16 @@ def _fetcher_class():
             self.refused = refused
 
         def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            if parts.scheme == "data":  # inline content (the logo): nothing is fetched
+            if urlsplit(url).scheme == "data":
                 return super().fetch(url, headers)
-            if parts.scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                if path.is_relative_to(self.root) and path.is_file():
-                    from weasyprint.urls import URLFetcherResponse
+            path = project_file(url, self.root)
+            if path is not None:
+                from weasyprint.urls import URLFetcherResponse
 
+                try:
                     return URLFetcherResponse(path.as_uri(), path.read_bytes())
+                except OSError:  # unreadable: refused like the rest
+                    pass
             self.refused.append(url if len(url) < 120 else url[:117] + "...")
             raise ValueError(f"negdocs does not fetch {url[:80]}")
 
@@ -125,6 +142,8 @@ def _render(job: PdfJob) -> PdfResult:
     try:
         fetcher = _fetcher_class()(job.root, refused)
         html = Path(job.html).read_text(encoding="utf-8")
+        if job.css:  # after the page's own styles, so its @page rules win
+            html = html.replace("</head>", "<style>\n" + job.css.replace("</", "<\\/") + "\n</style>\n</head>", 1)
         document = weasyprint.HTML(string=html, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode(),
                                   custom_metadata=True)
@@ -140,9 +159,40 @@ def _render(job: PdfJob) -> PdfResult:
     return PdfResult(job.key, data, warnings)
 
 
-def _init_worker():
+def die_with_parent(parent: int, prctl: bool = True, watchdog: bool = True) -> None:
+    """Make this worker process end when ``parent`` does, ``kill -9`` included.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); a thread
+    that checks every half second whether the worker was handed to another parent covers
+    other systems and a parent that died before this ran.
+    """
+    import signal
+    import threading
+
+    if prctl:
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - not Linux: the watchdog does it
+            pass
+    if os.getppid() != parent:  # the parent is already gone
+        os._exit(1)
+    if watchdog:
+        def watch():
+            import time
+
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="negdocs-parent-watchdog", daemon=True).start()
+
+
+def _init_worker(parent: int):
     import resource
 
+    die_with_parent(parent)
     limit = MEMORY * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import weasyprint  # noqa: F401  (import once per worker)
@@ -153,7 +203,8 @@ def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> li
     RECYCLE documents (WeasyPrint's memory creeps by about 0.5 MiB per document).
 
     Workers run under a memory limit and each document under a time limit, so a document
-    that runs away fails with a message naming it instead of taking the machine down.
+    that runs away fails with a message naming it instead of taking the machine down; they
+    end with this process, also when it is killed (see :func:`die_with_parent`).
     With ``done(job, result)``, each result is handed over as it arrives and not kept.
     """
     from concurrent.futures.process import BrokenProcessPool
@@ -165,7 +216,8 @@ def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> li
     batch = RECYCLE * workers
     for start in range(0, len(jobs), batch):  # a fresh pool per batch: workers are recycled
         chunk = jobs[start:start + batch]
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunk)), initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunk)), initializer=_init_worker,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(render, job) for job in chunk]
             for n, (job, future) in enumerate(zip(chunk, futures), start + 1):
                 try:

@@ -33,7 +33,8 @@ def _money(value: Decimal, currency: str) -> str:
 
 
 def view(entries: list[dict]) -> dict | None:
-    """The portfolio table's rows, its filter choices and the chart; None when there are no deals."""
+    """What the index's deals table adds per deal (by id), its filter choices and the chart;
+    None when there are no deals."""
     deals = [e for e in entries if "guide" in e and not e["guide"]]
     if not deals:
         return None
@@ -52,7 +53,7 @@ def view(entries: list[dict]) -> dict | None:
         "owner": sorted({r["owner"] for r in rows if r["owner"]}, key=str.casefold),
         "approvals": [s for s in STATES if any(r["approvals"] == s for r in rows)],
     }
-    return {"rows": rows, "choices": choices, "labels": STATE_LABELS, "chart": chart(rows)}
+    return {"rows": {r["id"]: r for r in rows}, "choices": choices, "labels": STATE_LABELS, "chart": chart(rows)}
 
 
 def chart(rows: list[dict]) -> dict | None:

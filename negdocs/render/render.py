@@ -6,10 +6,13 @@ template fails the build at its line instead of printing nothing.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup
 
 from negdocs.render import markdown
 from negdocs.dates import long_date
@@ -37,7 +40,7 @@ class Renderer:
         # "builtin/<name>" always reaches the shipped template, so an override can extend it.
         loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
         self.root = root
-        self.env = jinja2.Environment(
+        self.env = _Sandbox(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -49,7 +52,7 @@ class Renderer:
         self.env.globals.update(globals or {})
         self.env.filters.update(
             md=markdown.render, md_inline=markdown.render_inline, date=long_date, number=format_number,
-            value=format_value, slug=_slug,
+            value=format_value, slug=_slug, outline=outline,
         )
 
     def render(self, name: str, /, origin: tuple[str, int] | None = None, **context) -> str:
@@ -63,7 +66,7 @@ class Renderer:
                 if size > MAX_PAGE_CHARS:
                     where, line = origin or (name, 0)
                     raise NegdocsError(Problem(where, line, f"the page {name} would be over {MAX_PAGE_CHARS:,} characters; "
-                                               "negdocs stops there: shorten the longest texts of the file", "size"))
+                                               "negdocs stops there: shorten the longest texts of the file or split it", "size"))
                 parts.append(part)
             return "".join(parts)
         except jinja2.TemplateSyntaxError as exc:
@@ -82,6 +85,22 @@ class Renderer:
 
     def _where(self, filename: str | None, name: str) -> str:
         return display_path(Path(filename), self.root) if filename else name
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox: a project template (which a pull request can change) reaches no Python
+    internals (``cycler.__init__.__globals__.os`` and the like), changes none of the data it
+    is given, and cannot build a string or list bigger than a page with ``*`` or ``**``."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        sized = [(v, n) for v, n in ((left, right), (right, left)) if isinstance(v, (str, list, tuple))]
+        if operator == "*" and sized and isinstance(sized[0][1], int) and len(sized[0][0]) * sized[0][1] > MAX_PAGE_CHARS:
+            raise SecurityError(f"a repetition of over {MAX_PAGE_CHARS:,} items is not allowed in a template")
+        if operator == "**" and isinstance(right, (int, float)) and isinstance(left, (int, float)) and abs(right) > 100:
+            raise SecurityError("an exponent over 100 is not allowed in a template")
+        return super().call_binop(context, operator, left, right)
 
 
 class _ProjectLoader(jinja2.FileSystemLoader):
@@ -114,6 +133,22 @@ def _template_frame(tb, name: str) -> tuple[str | None, int]:
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def outline(html: str) -> list[dict]:
+    """The h2 and h3 headings of rendered HTML, nested: what a two-level contents lists."""
+    out: list[dict] = []
+    for level, anchor, text in _HEADING.findall(str(html)):
+        entry = {"id": anchor, "title": Markup(_TAG.sub("", text)).unescape(), "children": []}
+        if level == "2" or not out:
+            out.append(entry)
+        else:
+            out[-1]["children"].append(entry)
+    return out
 
 
 def _slug(text: str) -> str:

@@ -1,16 +1,17 @@
-"""Fill a deal's scripts from its data and the strategy pack's templates."""
+"""A deal's scripts as the playbook shows them: filled from its data, or with blanks.
+
+The wording (template variant, slot values, evidence labels, sentence rules) is chosen in
+:mod:`negdocs.analyse.scripts`, so the ``script-long`` check counts the words shown here.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from negdocs.dates import long_date
-from negdocs.load.model import Deal, Script
-from negdocs.money import format_value
+from negdocs import phrases
+from negdocs.analyse.scripts import blank_better, filled, segments, variant
 from negdocs.analyse.strategy import Pack
-
-_SPLIT = re.compile(r"(\{[a-z_]+\})")
+from negdocs.load.model import Deal
 
 
 @dataclass(frozen=True)
@@ -21,63 +22,36 @@ class Filled:
     use: str | None
     segments: tuple[tuple[str, bool], ...]
     line: int = 0
+    when: str = ""
 
     @property
     def text(self) -> str:
         return "".join(text for text, _ in self.segments)
 
-
-def shareable_basis(deal: Deal, ids: list[str]) -> str:
-    items = [e for i in ids if (e := deal.evidence_item(i)) is not None and e.shareable]
-    return "; ".join(f"{e.kind.replace('-', ' ')}: {e.summary.rstrip('.')}" for e in items) or "our alternatives"
-
-
-def slot_values(deal: Deal, script: Script) -> dict[str, str]:
-    """The values a template's placeholders take for this script."""
-    if script.use == "floor":
-        issue = deal.issue(script.issue)
-        return {"issue": issue.name, "floor": format_value(issue.floor, issue.kind, deal.currency),
-                "basis": shareable_basis(deal, issue.basis), "ask": script.ask, "give": script.give}
-    if script.use == "deadline":
-        item = deal.deadlines[script.deadline]
-        return {"date": long_date(item.date), "what": item.what, "why": item.why}
-    if script.use == "escalation":
-        step = deal.escalation[script.escalation]
-        return {"step": step.step, "by": long_date(step.by)}
-    return {slot: getattr(script, slot) for slot in ("term", "verification", "alternative", "risk", "remedy")
-            if getattr(script, slot) is not None}
-
-
-def segments(template: str, values: dict[str, str] | None) -> tuple[tuple[str, bool], ...]:
-    """Split a template into literal text and placeholders; blanks stay visible as ``[name]``."""
-    out = []
-    for part in _SPLIT.split(template):
-        if not part:
-            continue
-        if _SPLIT.fullmatch(part):
-            name = part[1:-1]
-            if values is not None and name in values:
-                out.append((values[name], True))
-            else:
-                out.append((f"[{name.replace('_', ' ')}]", False))
-        else:
-            out.append((part, False))
-    return tuple(out)
+    @property
+    def words(self) -> int:
+        return phrases.words(self.text)
 
 
 def fill(deal: Deal, pack: Pack, lines: list[int] | None = None) -> list[Filled]:
     """The deal's own scripts, filled in, in file order."""
-    filled = []
+    out = []
     for n, script in enumerate(deal.scripts):
         line = lines[n] if lines else 0
         if script.say is not None:
-            filled.append(Filled("In your own words", None, ((script.say, True),), line))
+            out.append(Filled("In your own words", None, ((" ".join(script.say.split()), True),), line))
         else:
-            template = pack.scripts[script.use]
-            filled.append(Filled(template.title, script.use, segments(template.text, slot_values(deal, script)), line))
-    return filled
+            title, parts, _ = filled(deal, pack, script, n)
+            out.append(Filled(title, script.use, parts, line, pack.scripts[script.use].when))
+    return out
 
 
-def blanks(pack: Pack, used: set[str]) -> list[Filled]:
-    """The pack's templates this deal does not use, with their blanks shown."""
-    return [Filled(t.title, name, segments(t.text, None)) for name, t in pack.scripts.items() if name not in used]
+def blanks(pack: Pack, used: set[str], deal: Deal) -> list[Filled]:
+    """The pack's templates this deal does not use, in its context's wording, blanks shown."""
+    out = []
+    for name, template in pack.scripts.items():
+        if name in used:
+            continue
+        title, text = variant(template, deal.context, blank_better(deal) if name == "floor" else None)
+        out.append(Filled(title, name, segments(text, None), when=template.when))
+    return out

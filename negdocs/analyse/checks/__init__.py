@@ -81,6 +81,8 @@ from negdocs.analyse.checks import preparation, conduct, fit, numbers, governanc
 
 ORDER = ("anchor-without-basis", "concession-without-get", "deadline-without-evidence", "price-only", "face-threat",
          "timing", "batna-without-evidence", "relationship-over-gain", "perceived-power", "face-culture", "no-zopa",
-         "meso-breaks-walk-away", "meso-unbalanced", "walk-away-below-batna", "approval-missing", "approval-stale")
+         "meso-breaks-walk-away", "meso-unbalanced", "walk-away-below-batna",
+         "script-long", "approval-missing", "approval-stale")
+V1 = ORDER[:14]  # the rules of the first release: every strategy pack explains each of them
 assert set(ORDER) == set(WARNINGS), "every registered rule has its place in ORDER"
 WARNINGS = {name: WARNINGS[name] for name in ORDER}

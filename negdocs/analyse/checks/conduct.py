@@ -40,3 +40,8 @@ def timing(deal, analysis):
     for n, task in enumerate(deal.implementation):
         if task.due is not None and task.due < close_by:
             yield ("implementation", n, "due"), f"{task.due} is before close_by {close_by}; implementation follows signature"
+
+
+@rule("script-long", "a filled script runs over 45 words, too long to say in one go (names the field to shorten)")
+def script_long(deal, analysis):
+    yield from analysis.long_scripts

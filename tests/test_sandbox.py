@@ -1,0 +1,35 @@
+"""A project template is code a pull request can change: it runs in Jinja's sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL, run_limited
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("cycler.__init__.__globals__.os.popen('touch pwned').read()", "access to attribute '__init__' of 'type' object is unsafe."),
+    ("''.__class__.__mro__[1].__subclasses__()", "access to attribute '__class__' of 'str' object is unsafe."),
+    ("deal.issues.append(1)", "access to attribute 'append' of 'list' object is unsafe."),
+    ("'x' * 100000000", "a repetition of over 8,388,608 items is not allowed in a template"),
+    ("[1] * 100000000", "a repetition of over 8,388,608 items is not allowed in a template"),
+    ("10 ** 100000000", "an exponent over 100 is not allowed in a template"),
+])
+def test_a_project_template_reaches_no_python_internals(make_project, expression, message):
+    project = make_project({"playbooks/g.yaml": MINIMAL, "templates/internal.html":
+                            '{% extends "builtin/internal.html" %}\n{% block running %}{{ ' + expression + ' }}{% endblock %}\n'})
+    # in a capped child: without the sandbox, the last three would eat the machine's memory or CPU
+    result = run_limited(["build", "--no-pdf"], project.root, memory_mb=300, cpu_s=10)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr[-2000:]
+    assert stderr.splitlines()[0] == f"templates/internal.html:2: error template: {message}"
+    assert not (project.root / "pwned").exists() and not (project.root / "build").exists()
+
+
+def test_ordinary_template_expressions_still_work(make_project):
+    project = make_project({"playbooks/g.yaml": MINIMAL, "templates/internal.html": (
+        '{% extends "builtin/internal.html" %}\n{% block running %}{{ "=" * 3 }}{{ 2 ** 10 }}'
+        '{{ deal.title|upper }}{% for i in range(3) %}{{ i }}{% endfor %}{% endblock %}\n')})
+    result = project.run("build", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert "===1024GUIDE012" in (project.root / "build/g.html").read_text()
