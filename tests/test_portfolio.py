@@ -90,7 +90,7 @@ def test_internal_index_has_the_portfolio_and_the_proposal_index_none_of_it(make
     copy_examples(project.root)
     result = build(out=project.root / "build", pdf=False, edition="all", root=project.root)
     index = (result.out / "index.html").read_text()
-    assert '<td class="col-value num" data-value="2540000">2,540,000 USD (2,000,000 GBP)</td>' in index
+    assert '<td class="col-value num" data-value="2540000">2,540,000 USD<br><span class="muted">2,000,000 GBP</span></td>' in index
     assert index.count('<tr data-context=') == 4  # the guide is left out
     assert '<th scope="col" class="col-value num" data-sort="number">Value</th>' in index
     assert ('aria-label="Deal value by context and sign-off state, in USD: sales 158,000 USD (approved 158,000 USD); '

@@ -42,10 +42,10 @@ def view(entries: list[dict]) -> dict | None:
     for e in deals:
         value = Decimal(e["value"])
         base = Decimal(e["value_base"]) if e["value_base"] is not None else None
-        shown = _money(value, e["currency"])
+        shown, converted = _money(value, e["currency"]), None
         if base is not None and e["base_currency"] != e["currency"]:
-            shown = f"{_money(base, e['base_currency'])} ({shown})"
-        rows.append({**e, "shown_value": shown, "sort_value": str(base if base is not None else value),
+            shown, converted = _money(base, e["base_currency"]), shown
+        rows.append({**e, "shown_value": shown, "converted_from": converted, "sort_value": str(base if base is not None else value),
                      "state_label": STATE_LABELS[e["approvals"]]})
     choices = {
         "context": [c for c in CONTEXTS if any(r["context"] == c for r in rows)],
