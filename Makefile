@@ -6,13 +6,16 @@ STAMP  := $(VENV)/.negdocs-installed
 # The SARIF 2.1.0 JSON Schema, from Microsoft's MIT-licensed npm package (tests validate against it).
 SARIF_SCHEMA := tests/.cache/sarif-schema-2.1.0.json
 
-.PHONY: build test test-fast bench golden clean system-deps mutate
+.PHONY: build test test-fast bench golden clean system-deps i18n mutate
 
 .DEFAULT_GOAL := build
 include mk/browser.mk
 
+# Both editions by default: the playbooks and, in build/proposal/, the packages a deal desk sends.
+EDITION ?= all
+
 build: system-deps $(STAMP)
-	$(BIN)/negdocs build playbooks --out build
+	$(BIN)/negdocs build playbooks --out build --edition $(EDITION)
 
 test: system-deps $(STAMP) $(SARIF_SCHEMA) browser-deps
 	$(BIN)/python -m pytest
@@ -24,6 +27,23 @@ test-fast: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
+# Catalogs: extract every message of the code and templates, update each language's .po (new
+# entries arrive empty or fuzzy: translate them, then run this again) and compile the .mo files
+# (committed, so a fresh clone and the wheel work without a compile step). tests/test_i18n.py
+# fails while any entry is untranslated, fuzzy or obsolete. TEMPLATES=dir also checks a
+# project's templates for text outside {{ _("...") }} and {% trans %}.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k n_:1,2 --no-location --omit-header --sort-output \
+		--project negdocs -o $(VENV)/negdocs.pot negdocs templates
+	for lang in de fr es; do \
+		po=negdocs/locale/$$lang/LC_MESSAGES/negdocs.po; \
+		if [ -f $$po ]; then $(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date \
+			-i $(VENV)/negdocs.pot -D negdocs -d negdocs/locale -l $$lang; \
+		else $(BIN)/pybabel init -i $(VENV)/negdocs.pot -D negdocs -d negdocs/locale -l $$lang; fi; \
+	done
+	$(BIN)/pybabel compile -D negdocs -d negdocs/locale --statistics
+	$(BIN)/python -m negdocs.render.literals templates $(TEMPLATES)
+
 # Mutation testing of one module: make mutate MODULE=negdocs/load/loader.py (scores: tests/MUTATION.md).
 mutate: $(STAMP)
 	@test -n "$(MODULE)" || { echo "usage: make mutate MODULE=negdocs/<stage>/<module>.py (one module at a time)"; exit 2; }
@@ -31,6 +51,7 @@ mutate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pdfcost.py
 
 system-deps:
 	@scripts/system-deps.sh

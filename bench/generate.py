@@ -43,7 +43,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EXAMPLES = ROOT / "playbooks"
-PACKS = ROOT / "negdocs" / "analyse" / "strategies"  # moved with the grouping by stage
+PACKS = ROOT / "negdocs" / "analyse" / "strategies"  # moved with the stage grouping
 MARKER = ".negdocs-bench"  # a folder holding this file was written by this generator
 DEFAULT_SEED = 20270101
 

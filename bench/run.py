@@ -49,6 +49,8 @@ HTML_PER_DEAL_MAX_MS = 20.0  # HTML-only build of 1000 deals
 PEAK_MAX_MB = 400.0  # peak RSS of negdocs at 1000 deals
 READER_MAX = 1.2  # `negdocs approvals` and `negdocs report` / `negdocs check`, 1000 deals
 READER_MB = 150.0  # their peak RSS at 1000 deals
+STAMPS_MAX = 2.0  # PDF cost of 5 stamped copies / PDF cost of one unstamped proposal
+RECIPIENTS = 5  # recipients per deal in the stamping rows
 
 
 def _ensure_venv() -> None:
@@ -401,6 +403,141 @@ def bench_size(n: int, pdf: bool, repeats: int, pdf_repeats: int, args, mkdocs: 
     return res
 
 
+# -- proposal stamping -----------------------------------------------------------------------
+STAMP_PROBE = r"""
+import json, sys, tempfile, time
+from pathlib import Path
+from negdocs.analyse.strategy import load_packs
+from negdocs.build import _renderer, load_one
+from negdocs.project import Project
+from negdocs.render import pdf
+from negdocs.render.package import Proposals
+
+project = Project.load(Path.cwd())
+packs = load_packs(project.root)
+proposals = Proposals(_renderer(project), project)
+out = {"plain": [], "stamped": []}
+folder = Path(tempfile.mkdtemp())
+for path in project.discover([]):
+    made = proposals.package(load_one(project, packs, path, False)[0])
+    if made is None or not made.copies:
+        continue
+    html = folder / "page.html"
+    html.write_bytes(made.files[made.html])
+    plain = pdf.PdfJob(made.pdf, str(html), str(project.root), path.name)
+    stamped = pdf.PdfJob(made.pdf, str(html), str(project.root), path.name, stamps=made.stamps, copies=made.copies)
+    pdf._render(plain)  # warm: fonts, caches
+    for _ in range(int(sys.argv[1])):
+        for key, job in (("plain", plain), ("stamped", stamped)):
+            start = time.process_time()
+            result = pdf._render(job)
+            out[key].append(time.process_time() - start)
+            assert result.error is None and len(result.copies) == len(job.copies)
+print(json.dumps(out))
+"""
+
+
+def bench_stamps(repeats: int) -> dict:
+    """What recipients' copies cost: proposal builds (--jobs 1) of the example deals with no
+    recipients and with RECIPIENTS each, with and without PDFs, and raw WeasyPrint printing
+    every stamped HTML copy (the cost of laying each copy out again, which negdocs avoids)."""
+    import yaml
+
+    base = OUT / "stamps"
+    say(f"\n== proposal stamping: the example deals, 0 and {RECIPIENTS} recipients each")
+    rows: dict[str, Row] = {}
+    projects = {}
+    for count in (0, RECIPIENTS):
+        project = base / f"r{count}"
+        rmtree(project)
+        shutil.copytree(ROOT / "playbooks", project / "playbooks")
+        for path in sorted((project / "playbooks").rglob("*.yaml")):
+            deal = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if "counterparty" in deal or "issues" in deal:
+                names = ["Priya Raman", "José Álvarez", "Marc Dubois", "Amara Okafor", "Lena Fischer"][:count]
+                deal.setdefault("proposal", {})["recipients"] = [{"name": n, "org": "Counterparty Ltd"} for n in names]
+                path.write_text(yaml.safe_dump(deal, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        projects[count] = project
+    for count, project in projects.items():
+        for pdf in (False, True):
+            key = f"r{count}-{'pdf' if pdf else 'html'}"
+            label = (f"`build --edition proposal --jobs 1{'' if pdf else ' --no-pdf'}`, "
+                     f"{'no recipients' if not count else f'{count} recipients per deal'}")
+            cmd = [NEGDOCS, "build", "--edition", "proposal", "--jobs", "1", "--force", "--out", "build"] + ([] if pdf else ["--no-pdf"])
+            rows[key] = run_row(Row(label), key, lambda r, cmd=cmd, project=project, key=key:
+                                measure(cmd, project, f"stamps-{key}-{r + 1}"), repeats)
+    copies = sorted((projects[RECIPIENTS] / "build" / "proposal").glob("*/*.html"))
+    rows["naive"] = Row(f"raw WeasyPrint printing the {len(copies)} stamped HTML copies (each laid out again)",
+                        tool="python+weasyprint")
+    if copies:
+        run_row(rows["naive"], "naive copies", raw_step(copies, base / "naive-pdf", "stamps-naive", NEGDOCS_PDF_OPTIONS), repeats)
+    deals = len(list((projects[0] / "build" / "proposal").glob("*.pdf"))) if rows["r0-pdf"].ok else 0
+    probe: dict = {}
+    try:  # one worker's CPU time, in one process: the proposal printed alone, and with its copies
+        measure([VENV_PY, "-c", STAMP_PROBE, str(repeats)], projects[RECIPIENTS], "stamps-probe")
+        probe = json.loads((LOGS / "stamps-probe.out").read_text().strip().splitlines()[-1])
+    except (CommandFailed, ValueError, IndexError) as exc:
+        say(f"  stamp probe: FAILED: {exc}")
+    return {"rows": rows, "deals": deals, "copies": len(copies), "probe": probe}
+
+
+def stamp_ratio(stamps: dict, stat: str) -> tuple[float | None, float | None, float | None]:
+    """(PDF cost of one unstamped proposal, of its RECIPIENTS copies, their ratio), per deal, by ``stat``."""
+    rows, deals = stamps["rows"], stamps["deals"]
+    values = {k: (r.wall if stat == "wall" else r.stat(stat)) if r.ok else None for k, r in rows.items()}
+    if not deals or None in (values.get("r0-pdf"), values.get("r0-html"), values.get(f"r{RECIPIENTS}-pdf"),
+                             values.get(f"r{RECIPIENTS}-html")):
+        return None, None, None
+    one = (values["r0-pdf"] - values["r0-html"]) / deals
+    copies = (values[f"r{RECIPIENTS}-pdf"] - values[f"r{RECIPIENTS}-html"]) / deals - one
+    return one, copies, copies / one if one > 0 else None
+
+
+def stamps_section(stamps: dict) -> list[str]:
+    lines = ["## Proposal stamping", "",
+             f"The {stamps['deals']} example deals with a proposal, built with no recipients and with {RECIPIENTS} "
+             f"recipients each ({stamps['copies']} stamped copies in HTML, Word and PDF). The PDF cost of a build is "
+             "its time with PDFs minus its time without; the copies' cost is the difference between the two "
+             "projects' PDF costs.", "",
+             "| row | median s | min s | CPU s | peak RSS MB |", "|---|---:|---:|---:|---:|"]
+    for row in stamps["rows"].values():
+        if not row.ok:
+            lines.append(f"| {row.name} | | | | {row.error or 'not run'} |")
+            continue
+        lines.append(f"| {row.name} | {fmt_s(row.wall)} | {fmt_s(min(s.wall for s in row.samples))} | "
+                     f"{fmt_s(row.stat('cpu'))} | {row.stat('rss_mb'):.0f} |")
+    for stat in ("wall", "cpu"):
+        one, copies, r = stamp_ratio(stamps, stat)
+        if r is not None:
+            lines.append(f"\nPer deal ({'wall clock' if stat == 'wall' else 'CPU'}): one unstamped PDF {one:.3f} s; "
+                         f"{RECIPIENTS} stamped copies {copies:.3f} s = **{r:.2f}x** one unstamped PDF.")
+    probe = stamps.get("probe") or {}
+    if probe.get("plain") and probe.get("stamped"):
+        plain, stamped = statistics.median(probe["plain"]), statistics.median(probe["stamped"])
+        lines.append(f"\nIn one PDF worker (CPU time per deal, median of {len(probe['plain'])}): the proposal printed "
+                     f"alone {plain:.3f} s; printed with its {RECIPIENTS} stamped copies {stamped:.3f} s, so the copies "
+                     f"cost {stamped - plain:.3f} s = **{(stamped - plain) / plain:.2f}x** one unstamped PDF.")
+    naive = stamps["rows"]["naive"]
+    if naive.ok and stamps["copies"]:
+        lines.append(f"\nLaying each copy out again (raw WeasyPrint on the stamped HTML) would cost "
+                     f"{naive.wall / stamps['copies']:.3f} s per copy, {RECIPIENTS * naive.wall / stamps['copies']:.3f} s "
+                     f"for {RECIPIENTS}.")
+    return lines + [""]
+
+
+def stamps_target(stamps: dict) -> tuple[str, str, str]:
+    probe = stamps.get("probe") or {}
+    if probe.get("plain") and probe.get("stamped"):  # the direct measurement; the build difference is noisier
+        one = statistics.median(probe["plain"])
+        copies = statistics.median(probe["stamped"]) - one
+        r = copies / one
+    else:
+        one, copies, r = stamp_ratio(stamps, "cpu")
+    text = "n/a" if r is None else f"{copies:.3f} s CPU for {RECIPIENTS} copies, {one:.3f} s for one PDF: {r:.2f}x"
+    return (f"{RECIPIENTS} stamped PDF copies cost < {STAMPS_MAX:.0f}x one unstamped proposal PDF", text,
+            "SKIP" if r is None else ("PASS" if r < STAMPS_MAX else "FAIL"))
+
+
 # -- peers ------------------------------------------------------------------------------------
 def setup_mkdocs() -> tuple[Path | None, str]:
     """MkDocs in its own venv under bench/.peers (never in .venv); (binary, note)."""
@@ -675,7 +812,7 @@ def targets(results: dict[int, SizeResult], chromium: dict, sizes: list[int]) ->
 
 
 def write_report(argv: list[str], info: dict, results: dict[int, SizeResult], chromium: dict, verdicts, busy: str,
-                 elapsed: float) -> str:
+                 elapsed: float, stamps: dict | None = None) -> str:
     lines = ["# negdocs benchmark results", "",
              f"`bench/run.py{' ' + ' '.join(argv) if argv else ''}`, run {info['date']}, took {elapsed / 60:.1f} min. "
              "Written by bench/run.py and overwritten on every run; bench/README.md explains the rows.", "",
@@ -716,12 +853,33 @@ def write_report(argv: list[str], info: dict, results: dict[int, SizeResult], ch
             lines.append(f"| {row.name} | {fmt_s(row.wall)} | {fmt_s(min(walls))} | {1000 * row.wall / cn:.0f} | "
                          f"{fmt_s(row.stat('cpu'))} | {row.stat('rss_mb'):.0f} | {note} |")
         lines.append("")
+    if stamps is not None:
+        lines += stamps_section(stamps)
     text = "\n".join(lines) + "\n"
     RESULTS.write_text(text, encoding="utf-8")
     data = {"argv": argv, "machine": info, "targets": verdicts, "chromium": _jsonable(chromium),
             "sizes": {n: _jsonable(asdict(r)) for n, r in results.items()}}
     (OUT / "results.json").write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
     return text
+
+
+def run_locales(repeats: int, pdf: bool, only: bool) -> int:
+    """The languages row (bench/locales.py), written into results.md."""
+    import locales
+
+    say(f"languages: the example playbooks in {', '.join(locales.LOCALES)}, {repeats} repeat(s)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    found = locales.bench_locales(ROOT, NEGDOCS, measure, OUT / "locales", repeats, pdf)
+    deals = len(list((ROOT / "playbooks").rglob("*.yaml")))
+    lines = locales.section(found, repeats, deals)
+    if only:
+        load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+        lines.insert(2, f"Run alone (`bench/run.py --locales-only --repeats {repeats}`), {time.ctime()}, load {load}.")
+        lines.insert(3, "")
+    locales.replace_section(RESULTS, lines)
+    if only:
+        say("\n".join(lines))
+    return 0
 
 
 def _jsonable(value):
@@ -748,12 +906,21 @@ def main() -> int:
                         help="skip raw WeasyPrint with the options negdocs passes (pdf/ua-1, metadata); the overhead "
                              "target then compares with plain raw WeasyPrint")
     parser.add_argument("--no-peers", action="store_true", help="skip MkDocs and Chromium")
+    parser.add_argument("--locales-only", action="store_true",
+                        help="only the languages row (the examples in en, de, fr, es); replaces that section of results.md")
+    parser.add_argument("--no-stamps", action="store_true", help="skip the proposal stamping rows")
+    parser.add_argument("--stamps-only", action="store_true",
+                        help="run only the proposal stamping rows and update their section and target in results.md")
     argv = sys.argv[1:]
     args = parser.parse_args(argv)
+    if args.locales_only:
+        return run_locales(max(1, args.repeats), pdf=args.pdf_max > 0, only=True)
     sizes = [10] if args.quick else sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     repeats = 1 if args.quick else max(1, args.repeats)
     if not NEGDOCS.exists():
         sys.exit(f"run.py: {NEGDOCS} is missing; run `make build` first")
+    if args.stamps_only:
+        return stamps_only(repeats)
     started = time.perf_counter()
     info = machine()
     say(f"negdocs benchmark: sizes {sizes}, {repeats} repeat(s); {info['cpu']}, {info['usable_cores']} usable cores; "
@@ -797,9 +964,43 @@ def main() -> int:
         busy = (f"The machine was busy (load above half the cores at the start or end): other processes competed "
                 f"for the CPU, so times are pessimistic and ratios noisy; compare `CPU s` as well.")
     verdicts = targets(results, chromium, sizes)
-    text = write_report(argv, info, results, chromium, verdicts, busy, time.perf_counter() - started)
+    stamps = None if args.no_stamps else bench_stamps(repeats)
+    if stamps is not None:
+        verdicts.append(stamps_target(stamps))
+    text = write_report(argv, info, results, chromium, verdicts, busy, time.perf_counter() - started, stamps)
+    run_locales(repeats, pdf=args.pdf_max > 0 or args.full, only=False)
+    text = RESULTS.read_text(encoding="utf-8")
     say("\n" + text)
     say(f"written: {RESULTS.relative_to(ROOT)} and {(OUT / 'results.json').relative_to(ROOT)}")
+    return 0
+
+
+def stamps_only(repeats: int) -> int:
+    """Measure the stamping rows and put them into the existing results.md (its section and
+    its target row), leaving the rest of the report as the last full run wrote it."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
+    stamps = bench_stamps(repeats)
+    target = stamps_target(stamps)
+    section = "\n".join(stamps_section(stamps))
+    section += (f"\n`bench/run.py --stamps-only --repeats {repeats}`, run {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}, "
+                f"load {load:.2f} at the start; the other sections are from the last full run.\n")
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# negdocs benchmark results\n\n## Targets\n\n"
+    head, _, rest = text.partition("## Proposal stamping")
+    tail = rest.partition("\n## ")[2]
+    text = head.rstrip("\n") + "\n\n" + section + (f"\n## {tail}" if tail else "")
+    row = f"| {target[0]} | {target[1]} | **{target[2]}** |"
+    lines = [line for line in text.split("\n") if not line.startswith(f"| {target[0]} |")]
+    at = next((n for n, line in enumerate(lines) if line.startswith("| ") and "verdict" not in line and n > 0
+               and lines[n - 1].startswith("|")
+               and any(l.startswith("## Targets") for l in lines[:n])), None)
+    end = at
+    while end is not None and end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    if end is not None:
+        lines.insert(end, row)
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    say("\n" + section + "\n" + row)
     return 0
 
 

@@ -22,7 +22,8 @@ from negdocs.render import editions, portfolio
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import Source, read_limited, read_source
+from negdocs.load.files import read_limited
+from negdocs.load.loader import Source, read_source
 from negdocs.load.matrix import check_deal
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
@@ -131,11 +132,12 @@ class BuildResult:
     problems: list[Problem]
     pdf_warnings: list[str]
     rebuilt: list[str] = field(default_factory=list)  # deal files parsed and rendered this time
+    skipped: list[str] = field(default_factory=list)  # guides: no proposal package
 
 
 def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | None = None, edition: str = "internal",
           root: Path | None = None, strict: bool = False, force: bool = False, shard: tuple[int, int] | None = None,
-          report: Report = lambda message: None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+          locale: str | None = None, report: Report = lambda message: None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Build the site (and PDFs) for every deal under ``paths`` into ``out``.
 
     Each deal is loaded, checked and rendered in turn, its pages streamed into a staging
@@ -143,22 +145,26 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
     known to be valid, and the staging folder replaces ``out`` only when all succeeded.
     Deals whose key (see :mod:`negdocs.output.incremental`) is unchanged since the last build into
     ``out`` are carried over without being parsed or rendered; ``force`` rebuilds all.
+    ``locale`` overrides negdocs.yaml's default language for this build.
     """
     from negdocs.git import gitinfo
     from negdocs.output import incremental
     from negdocs.analyse.strategy import pack_files
     from negdocs.output.writer import Staging
+    from negdocs.render.package import Proposals
 
     project = Project.load(root)
+    project.locale_override = locale
     packs = load_packs(project.root)
     out = (out or project.root / "build").resolve()
     renderer = _renderer(project)
     wanted = editions.EDITIONS if edition == "all" else (edition,)
+    proposals = Proposals(renderer, project) if "proposal" in wanted else None
     explicit = bool(paths)
     paths = project.discover(list(paths))
     git = gitinfo.provenance(project.root, paths)
-    keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf)
-    exts = (".html", ".pdf") if pdf else (".html",)
+    keys = incremental.Keys(project, pack_files(project.root), renderer.env, pdf,
+                            {"proposal": proposals.digest} if proposals else {})
     print_css = renderer.env.loader.get_source(renderer.env, "print.css")[0] if pdf else ""
 
     with Staging(out) as stage:  # refuses an out folder whose manifest does not verify
@@ -167,7 +173,7 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
         records: dict[str, dict] = {}  # display path -> manifest record, every valid deal
         kept: list[dict] = []  # records carried over unchanged
         rebuilt: list[str] = []
-        jobs_list = []  # (pdf name, staged html, deal file, print stylesheet)
+        jobs_list = []  # PdfJob of every document to print
         for path in paths:
             display = project.display(path)
             try:
@@ -175,32 +181,44 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             except NegdocsError:
                 raw = None  # load_one reports it
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
-            deal_key = keys.deal(digest, git.get(path, {}))
-            outputs = {f"{_prefix(e)}{{id}}.html": keys.page(deal_key, e) for e in wanted}
+            deal_key = keys.deal(digest, git.get(path, {}), raw)
+            outputs = {e: keys.page(deal_key, e) for e in wanted}
             old = previous.get(display)
-            if _reusable(old, deal_key, outputs, out, exts):
+            if _reusable(old, deal_key, outputs, stage.previous.get("files", {}), wanted):
                 records[display] = old
                 kept.append(old)
-                problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
+                if all(f.get("message") is not None for f in old["findings"]):
+                    problems += [Problem(**{**f, "severity": "error" if strict else "warning"}) for f in old["findings"]]
+                else:  # a proposal-only build keeps no finding text: check the file again, render nothing
+                    problems += load_one(project, packs, path, strict, raw)[1]
                 continue
             one, found = load_one(project, packs, path, strict, raw)
             problems += found
             if one is None:
                 continue
-            record = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)),
-                      "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in editions.EDITIONS},
-                      "findings": [asdict(f) for f in one.findings], "search": {}}
-            record["entries"]["internal"].update(portfolio.entry(one))  # value, findings, sign-offs: internal only
+            record = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)), "files": [],
+                      "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in wanted if e == "internal"},
+                      "findings": [asdict(f) for f in one.findings], "search": {}, "skipped": False}
+            if "internal" in record["entries"]:
+                record["entries"]["internal"].update(portfolio.entry(one))  # value, findings, sign-offs: internal only
             records[display] = record
             if any(p.is_error for p in problems) or (shard is not None and not in_shard(one.id, shard)):
                 continue  # nothing more to render: the build will fail, or another shard renders it
             rebuilt.append(display)
+            if "internal" in wanted:
+                record["fallback"] = _fallback(packs, one.deal, project)
             for name in wanted:
-                page = renderer.render(f"{name}.html", (display, 1), **_page_context(name, one, packs, project, git.get(path, {})))
-                staged = stage.write(f"{_prefix(name)}{one.id}.html", page.encode("utf-8"))
+                if name == "proposal":
+                    jobs_list += _proposal(proposals, one, record, stage, project, pdf)
+                    continue
+                page = renderer.render(f"{name}.html", (display, 1), lang=page_lang(name, one.deal, project),
+                                       **_page_context(name, one, packs, project, git.get(path, {})))
+                staged = stage.write(f"{one.id}.html", page.encode("utf-8"))
                 record["search"][name] = search_entry(page, f"{one.id}.html", record["entries"][name])
-                jobs_list.append((f"{_prefix(name)}{one.id}.pdf", staged, display, print_css if name == "internal" else ""))
+                record["files"] += [f"{one.id}.html"] + ([f"{one.id}.pdf"] if pdf else [])
+                jobs_list.append(_job(f"{one.id}.pdf", staged, project, display, print_css))
         others = _other_ids(project, paths) if explicit else []
+        problems += _fallback_warnings(packs, records)
         problems += _clashes([(r["id"], d, r["line"]) for d, r in records.items()], others)
         problems = sorted(problems + project.warnings())
         if any(p.is_error for p in problems):
@@ -209,32 +227,89 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             records = {d: r for d, r in records.items() if in_shard(r["id"], shard)}
             kept = [r for r in kept if in_shard(r["id"], shard)]
         for record in kept:
-            for name in wanted:
-                for ext in exts:
-                    stage.link(f"{_prefix(name)}{record['id']}{ext}", out / f"{_prefix(name)}{record['id']}{ext}")
-        pdf_warnings = _print(jobs_list, stage, project, jobs, progress) if pdf and jobs_list else []
+            for name in _files(record, wanted):
+                stage.link(name, out / name)
+        pdf_warnings = _print(jobs_list, stage, jobs, progress) if pdf and jobs_list else []
         _finish(stage, renderer, project, records, wanted)
     for warning in pdf_warnings:
         report(f"warning: {warning}")
-    return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt))
+    skipped = sorted(d for d, r in records.items() if r["skipped"]) if proposals else []
+    return BuildResult(out, sorted(stage.names), problems, pdf_warnings, sorted(rebuilt), skipped)
 
 
-def _reusable(old, deal_key: str, outputs: dict, out: Path, exts: tuple) -> bool:
-    """A previous build's record still holds: same key, same outputs, files present."""
+def _fallback(packs, deal: Deal, project: Project) -> list[str] | None:
+    """``[strategy, locale]`` when the deal's playbook shows an English pack for want of a translation."""
+    locale = project.deal_locale(deal)
+    return [deal.strategy, locale] if packs.pack(deal.strategy, locale)[1] else None
+
+
+def _fallback_warnings(packs, records: dict[str, dict]) -> list[Problem]:
+    """One warning per (project pack, language) a playbook shows in English for want of a translation."""
+    from negdocs.i18n import SUPPORTED
+
+    found = {tuple(f) for r in records.values() if isinstance(f := r.get("fallback"), list) and len(f) == 2
+             and f[0] in packs and f[1] in SUPPORTED[1:]}
+    return [packs.fallback_warning(*key) for key in sorted(found)]
+
+
+def _proposal(proposals, one: Loaded, record: dict, stage, project: Project, pdf: bool) -> list:
+    """Stage a deal's proposal package; return the PDF job that prints it and its copies."""
+    made = proposals.package(one)
+    if made is None:  # a guide
+        record["skipped"] = True
+        return []
+    for name, data in made.files.items():
+        stage.write(name, data)
+    record["files"] += list(made.files) + (made.pdfs if pdf else [])
+    return [_job(made.pdf, stage.folder / made.html, project, one.source.display, stamps=made.stamps, copies=made.copies)]
+
+
+def _job(name: str, html: Path, project: Project, label: str, css: str = "", stamps: str = "", copies: tuple = ()):
+    from negdocs.render.pdf import PdfJob
+
+    return PdfJob(name, str(html), str(project.root), label, css, stamps, copies)
+
+
+def _edition_of(name: str) -> str:
+    return "proposal" if name.startswith("proposal/") else "internal"
+
+
+def _files(record: dict, wanted) -> list[str]:
+    return [name for name in record["files"] if _edition_of(name) in wanted]
+
+
+def _reusable(old, deal_key: str, outputs: dict, known, wanted) -> bool:
+    """A previous build's record still holds: same key, same outputs, and its files among the
+    ``known`` ones (the verified manifest's table of the files present, so a record made by
+    hand cannot carry a file from elsewhere into the build)."""
     if old is None:  # records in ``previous`` are well-formed (incremental.deals)
         return False
     return old["key"] == deal_key and all(old["outputs"].get(k) == v for k, v in outputs.items()) \
-        and all((out / _name(k, old["id"], ext)).is_file() for k in outputs for ext in exts)
+        and all(e in old["entries"] and e in old["search"] for e in wanted if e == "internal") \
+        and all(name in known for name in _files(old, wanted))
 
 
-def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress) -> list[str]:
-    """Render the staged pages to PDF in worker processes, writing each PDF as it arrives."""
+def _manifest_record(record: dict, wanted) -> dict:
+    """What the manifest keeps of a deal: only what the editions built may show. A build
+    without the internal edition keeps no finding text (findings quote walk-aways and BATNA
+    values) and no internal index entry, so its output folder holds nothing internal."""
+    kept = {**record, "entries": {e: v for e, v in record["entries"].items() if e in wanted},
+            "search": {e: v for e, v in record["search"].items() if e in wanted},
+            "outputs": {e: v for e, v in record["outputs"].items() if e in wanted}, "files": _files(record, wanted)}
+    if "internal" not in wanted:
+        kept["findings"] = [{"path": f["path"], "line": f["line"], "rule": f["rule"], "severity": f["severity"],
+                             "message": None} for f in record["findings"]]
+    return kept
+
+
+def _print(jobs_list: list, stage, jobs: int | None, progress) -> list[str]:
+    """Render the staged pages to PDF in worker processes, writing each PDF (and the stamped
+    copies made from it) as it arrives."""
     from negdocs.render import pdf as pdfmod
 
     missing = pdfmod.available()
     if missing:
         raise NegdocsError(Problem("negdocs", 0, missing, "setup"))
-    work = [pdfmod.PdfJob(name, str(html), str(project.root), label, css) for name, html, label, css in jobs_list]
     failures: list[Problem] = []
     warnings: list[str] = []
 
@@ -243,9 +318,11 @@ def _print(jobs_list: list, stage, project: Project, jobs: int | None, progress)
             failures.append(Problem(job.label, 0, f"{job.key}: PDF rendering failed: {result.error}", "pdf"))
         else:
             stage.write(job.key, result.data)
+            for name, data in result.copies:
+                stage.write(name, data)
             warnings.extend(f"{job.key}: {w}" for w in result.warnings)
 
-    pdfmod.render_all(work, jobs or usable_cores(), progress, done)
+    pdfmod.render_all(jobs_list, jobs or usable_cores(), progress, done)
     if failures:
         raise NegdocsError(failures)
     return warnings
@@ -283,16 +360,20 @@ def in_shard(deal_id: str, shard: tuple[int, int]) -> bool:
 
 
 def _finish(stage, renderer, project: Project, records: dict[str, dict], wanted) -> None:
-    """Write each edition's index page, script and search index, then commit the manifest."""
-    for name in wanted:
-        prefix = _prefix(name)
-        entries = sorted((_entry_from_json(r["entries"][name]) for r in records.values()), key=lambda e: e["id"])
+    """Write the internal site's index page, script and search index, then commit the manifest.
+    The proposal edition has none of them: each package stands alone (FORMAT.md)."""
+    if "internal" in wanted:
+        entries = sorted((_entry_from_json(r["entries"]["internal"]) for r in records.values()), key=lambda e: e["id"])
         pdfs = {n for n in stage.names if n.endswith(".pdf")}
-        entries = [{**e, "pdf": f"{prefix}{e['id']}.pdf" in pdfs} for e in entries]
-        stage.write(f"{prefix}index.html", renderer.render("index.html", **_index_context(name, entries, project)).encode())
-        for asset, data in site_assets(renderer, prefix, [r["search"][name] for _, r in sorted(records.items())]).items():
+        entries = [{**e, "pdf": f"{e['id']}.pdf" in pdfs} for e in entries]
+        from negdocs.i18n import lang
+
+        page = renderer.render("index.html", lang=lang(project.locale), **_index_context("internal", entries, project))
+        stage.write("index.html", page.encode())
+        for asset, data in site_assets(renderer, "", [r["search"]["internal"] for _, r in sorted(records.items())]).items():
             stage.write(asset, data)
-    stage.commit({"negdocs": __version__, "format": FORMAT_VERSION, "deals": {d: records[d] for d in sorted(records)}})
+    stage.commit({"negdocs": __version__, "format": FORMAT_VERSION,
+                  "deals": {d: _manifest_record(records[d], wanted) for d in sorted(records)}})
 
 
 def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
@@ -301,8 +382,7 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
     from negdocs.output.writer import MARKER, Staging, read_manifest
 
     project = Project.load(root)
-    generated = {MARKER} | {f"{_prefix(e)}{f}" for e in editions.EDITIONS
-                            for f in ("index.html", "search-index.js", "assets/negdocs.js")}
+    generated = {MARKER, "index.html", "search-index.js", "assets/negdocs.js"}
     records: dict[str, dict] = {}
     reuse: dict[str, Path] = {}
     problems: list[Problem] = []
@@ -321,7 +401,7 @@ def merge(dirs: list[Path], out: Path, root: Path | None = None) -> BuildResult:
             continue
         for display, record in found.items():
             records.setdefault(display, record)
-            seen.add(tuple(e for e in editions.EDITIONS if e in record.get("search", {})))
+            seen.add(tuple(e for e in editions.EDITIONS if e in record["outputs"]))
         for name in manifest["files"]:  # verified: exactly the files in the folder
             if name not in generated:
                 reuse.setdefault(name, folder / name)
@@ -346,14 +426,6 @@ def _renderer(project: Project):
     return Renderer(project.templates, project.root, {"accent_css": accent_css(project.settings.accent)})
 
 
-def _prefix(edition: str) -> str:
-    return "" if edition == "internal" else f"{edition}/"
-
-
-def _name(template: str, deal_id: str, ext: str) -> str:
-    return template.format(id=deal_id).removesuffix(".html") + ext
-
-
 def _entry_json(entry: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in entry.items()}
 
@@ -371,37 +443,59 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def build_date() -> str | None:
+def build_date(locale: str = "en") -> str | None:
     """The build date from SOURCE_DATE_EPOCH, or None: output never carries wall-clock time."""
     import datetime as dt
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     try:
-        return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()) if epoch.isdigit() else None
+        return long_date(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date(), locale) if epoch.isdigit() else None
     except (OverflowError, OSError, ValueError):  # not a representable time: no date, as when unset
         return None
 
 
-def _provenance(loaded: Loaded, git: dict) -> dict:
+def _provenance(loaded: Loaded, git: dict, locale: str = "en") -> dict:
     """Where this playbook comes from: content hash, git commit and date, versions; no wall clock."""
-    return {"sha256": loaded.source.digest, "negdocs": __version__, "format": FORMAT_VERSION, "built": build_date(),
+    return {"sha256": loaded.source.digest, "negdocs": __version__, "format": FORMAT_VERSION, "built": build_date(locale),
             "commit": git.get("commit"), "file_commit": git.get("file_commit"), "file_date": git.get("file_date"),
             "modified": git.get("modified", False)}
 
 
-def _page_context(edition: str, loaded: Loaded, packs: dict, project: Project, git: dict) -> dict:
-    if edition == "proposal":
-        return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings, "logo": project.logo}
-    pack = packs[loaded.deal.strategy]
-    lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
-    context = editions.internal(loaded.deal, loaded.id, pack, loaded.analysis, loaded.findings, lines,
-                                project.settings, loaded.source.display, _provenance(loaded, git))
-    return {**context, "site": project.settings, "logo": project.logo, "packs": packs}
+def page_lang(edition: str, deal: Deal, project: Project):
+    """The language a page of ``edition`` is written in (see Project.deal_locale, proposal_locale)."""
+    from negdocs.i18n import lang
+
+    return lang(project.proposal_locale(deal) if edition == "proposal" else project.deal_locale(deal))
+
+
+def _page_context(edition: str, loaded: Loaded, packs, project: Project, git: dict) -> dict:
+    """A page's template context, every word and number of it in the page's language."""
+    from negdocs.i18n import writing_in
+
+    t = page_lang(edition, loaded.deal, project)
+    with writing_in(t.code):
+        site_title = editions.site_texts(project.settings, t)["site_title"]
+        if edition == "proposal":
+            return {**editions.proposal(loaded.deal, loaded.id, project.settings), "site": project.settings,
+                    "logo": project.logo, "site_title": site_title}
+        pack, fallback = packs.pack(loaded.deal.strategy, t.code)
+        lines = [loaded.source.line(("scripts", n)) for n in range(len(loaded.deal.scripts))]
+        analysis, findings = loaded.analysis, loaded.findings
+        if t.code != "en":  # the findings' explanations in the playbook's language (the command line keeps English)
+            analysis = analyse(loaded.deal, packs.get(loaded.deal.strategy))  # the command line's findings, reworded
+            findings = checks.run(loaded.source, loaded.deal, analysis, project.settings.checks.ignore, locale=t.code)
+        context = editions.internal(loaded.deal, loaded.id, pack, analysis, findings, lines,
+                                    project.settings, loaded.source.display, _provenance(loaded, git, t.code))
+        recommended = packs.pack("principled", t.code)[0] if "principled" in packs else None
+    return {**context, "site": project.settings, "logo": project.logo, "packs": packs, "recommended": recommended,
+            "pack_fallback": fallback, "site_title": site_title}
 
 
 def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
+    from negdocs.i18n import lang
+
     order = sorted(entries, key=lambda e: (CONTEXTS.index(e["context"]), e["title"].casefold(), e["id"]))
     return {"edition": edition, "deals": [e for e in order if not e.get("guide")], "guides": [e for e in order if e.get("guide")],
-            "site": project.settings,
-            "logo": project.logo, "label": project.settings.confidentiality, "built": build_date(),
+            "site": project.settings, "logo": project.logo, "built": build_date(project.locale),
+            **editions.site_texts(project.settings, lang(project.locale)),
             "portfolio": portfolio.view(entries) if edition == "internal" else None}

@@ -53,14 +53,17 @@ def cli():
 @click.option("--no-pdf", is_flag=True, help="Write the HTML site only.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="PDF worker processes (default: usable cores).")
 @click.option("--edition", type=click.Choice(["internal", "proposal", "all"]), default="internal", show_default=True,
-              help="internal: the full playbook; proposal: the counterparty edition in DIR/proposal/; all: both.")
+              help="internal: the full playbook; proposal: one package per deal (HTML, PDF, Word) in DIR/proposal/; all: both.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring what the last build left.")
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only: no progress, no summary.")
 @click.option("--shard", callback=lambda ctx, param, value: _shard(value), default=None, metavar="K/N",
               help="Build the K-th of N stable shares of the deals (by id hash); merge with `negdocs index`.")
+@click.option("--locale", callback=lambda ctx, param, value: _locale(value), default=None, metavar="L",
+              help="Language for this build (en, de, fr, es) instead of negdocs.yaml's `locale`; a deal's or a "
+                   "counterparty's own `locale` still wins.")
 @reports_problems
-def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
+def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard, locale):
     """Validate, check and render PATHS (default: playbooks/) into --out."""
     from negdocs.build import build as run_build
 
@@ -68,16 +71,21 @@ def build(paths, out, no_pdf, jobs, edition, strict, force, quiet, shard):
 
     with Progress(enabled=not quiet) as progress:
         result = run_build(paths, out, pdf=not no_pdf, jobs=jobs, edition=edition, strict=strict, force=force, shard=shard,
-                           report=lambda m: click.echo(visible(m), err=True), progress=progress.update)
+                           locale=locale, report=lambda m: click.echo(visible(m), err=True), progress=progress.update)
     for problem in result.problems:
         click.echo(line(problem), err=True)
     if quiet:
         return
-    pages = sum(1 for f in result.files if f.endswith(".html") and not f.endswith("index.html"))
+    if result.skipped:
+        count = len(result.skipped)
+        click.echo(f"negdocs: no proposal for {count} guide{'s' * (count != 1)} (no counterparty and no issues): "
+                   + ", ".join(result.skipped), err=True)
+    pages = sum(1 for f in result.files if f.endswith(".html") and f != "index.html")
     pdfs = sum(1 for f in result.files if f.endswith(".pdf"))
+    words = sum(1 for f in result.files if f.endswith(".docx"))
     fresh = len(result.rebuilt)
-    click.echo(f"negdocs: {pages} page{'s' * (pages != 1)} and {pdfs} PDF in {_shown(result.out)}; "
-               f"{fresh} deal file{'s' * (fresh != 1)} rebuilt, {progress.elapsed:.1f} s")
+    click.echo(f"negdocs: {pages} page{'s' * (pages != 1)}" + (f", {pdfs} PDF and {words} Word" if words else f" and {pdfs} PDF")
+               + f" in {_shown(result.out)}; {fresh} deal file{'s' * (fresh != 1)} rebuilt, {progress.elapsed:.1f} s")
 
 
 @cli.command()
@@ -238,6 +246,39 @@ def index(dirs, out):
 
     result = merge(list(dirs), out)
     click.echo(f"negdocs: merged {len(dirs)} folder{'s' * (len(dirs) != 1)} ({len(result.files)} files) into {_shown(result.out)}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@reports_problems
+def trace(file):
+    """Find the deal, recipient and version of a stamped proposal copy (PDF, Word or HTML).
+
+    Exit code 0 when a recipient of a deal of this project matches the copy's reference
+    code, 1 when none does.
+    """
+    from negdocs.commands.trace import trace as run_trace
+
+    codes, match = run_trace(file, Path.cwd())
+    if match is None:
+        click.echo(f"negdocs: no recipient of a deal in this project has the reference {', '.join(codes)}; was the copy "
+                   "made in another project, or with another NEGDOCS_TRACE_KEY?", err=True)
+        sys.exit(1)
+    click.echo(f"deal: {match.deal}\nrecipient: {_plain(match.recipient)}\n"
+               + ("terms: unchanged" if match.since is None else f"terms: changed since {match.since}"))
+
+
+def _plain(value: str) -> str:
+    """A value from a deal file on one terminal line: nothing that does not print."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in value)
+
+
+def _locale(value):
+    from negdocs.i18n import SUPPORTED, unsupported
+
+    if value is None or value in SUPPORTED:
+        return value
+    raise click.BadParameter(unsupported(value), param_hint="--locale")
 
 
 def _shard(value):

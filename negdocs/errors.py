@@ -75,15 +75,16 @@ def display_path(path: Path, root: Path | None = None) -> str:
         if base is None:
             continue
         try:
-            return _printable(path.resolve().relative_to(base.resolve()).as_posix())
+            return printable(path.resolve().relative_to(base.resolve()).as_posix())
         except (ValueError, OSError, RuntimeError):
             pass
         try:  # a link that leads out: its own name as written, never its target
-            return _printable(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)).as_posix())
+            return printable(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)).as_posix())
         except ValueError:
             pass
-    return _printable(path.as_posix())
+    return printable(path.as_posix())
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
+    """``text`` with control characters and line separators escaped (``\\x0a``): one line, nothing hidden."""
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)

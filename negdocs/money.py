@@ -1,35 +1,81 @@
-"""Formatting numbers the way a deal team writes them: ``120,000 USD``, ``45 days``."""
+"""Formatting numbers the way a deal team writes them, in the reader's language.
+
+English keeps the international style negdocs has always written (``120,000 USD``,
+``12.5%``); German, French and Spanish follow CLDR as bundled with Babel (``120.000 $``,
+``120 000 $US``, ``120.000 US$``, ``12,5 %``), never the machine's locale settings.
+Whole amounts are written without decimals; others with the currency's digits.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
-UNITS = {"days": ("day", "days"), "months": ("month", "months"), "count": ("", "")}
+from negdocs.i18n import DEFAULT, lang
+
+_NUMBER = "#,##0.##"
 
 
-def format_number(value) -> str:
-    """``120000`` -> ``120,000``; ``12.5`` -> ``12.5``; floats that are whole drop the ``.0``."""
+@lru_cache(maxsize=None)
+def _patterns(locale: str) -> tuple[str, str]:
+    """(whole, fractional) currency patterns of ``locale``."""
+    if locale == DEFAULT:
+        return "#,##0 ¤¤", "#,##0.## ¤¤"
+    standard = lang(locale).babel.currency_formats["standard"].pattern.split(";")[0]
+    return standard.replace("0.00", "0"), standard
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def format_number(value, locale: str = DEFAULT) -> str:
+    """``120000`` -> ``120,000`` (``120.000`` in German); ``12.5`` -> ``12.5``; whole floats drop ``.0``."""
+    from babel.numbers import format_decimal
+
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return format_decimal(value, format=_NUMBER, locale=lang(locale).babel)
 
 
-def format_value(value, kind: str, currency: str = "USD") -> str:
-    """A value of an issue of ``kind``, with its unit."""
+def format_money(value, currency: str = "USD", locale: str = DEFAULT) -> str:
+    """``120000, USD`` -> ``120,000 USD`` / ``120.000 $`` / ``120 000 $US`` / ``120.000 US$``."""
+    from babel.numbers import format_currency
+
+    whole, fractional = _patterns(locale)
+    if _whole(value):
+        return format_currency(int(value), currency, format=whole, locale=lang(locale).babel, currency_digits=False)
+    return format_currency(value, currency, format=fractional, locale=lang(locale).babel,
+                           currency_digits=locale != DEFAULT)
+
+
+def format_percent(value, locale: str = DEFAULT) -> str:
+    """``12.5`` (a percent value, 0-100) -> ``12.5%`` / ``12,5 %`` (CLDR's percent pattern)."""
+    from decimal import Decimal
+
+    from babel.numbers import format_percent as babel_percent
+
+    pattern = lang(locale).babel.percent_formats[None].pattern.replace("#,##0", _NUMBER, 1)
+    return babel_percent(Decimal(str(value)) / 100, format=pattern, locale=lang(locale).babel)
+
+
+def format_value(value, kind: str, currency: str = "USD", locale: str = DEFAULT) -> str:
+    """A value of an issue of ``kind``, with its unit, in ``locale``."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    number = format_number(value)
     if kind == "money":
-        return f"{number} {currency}"
+        return format_money(value, currency, locale)
     if kind == "percent":
-        return f"{number}%"
+        return format_percent(value, locale)
+    number = format_number(value, locale)
     if kind in ("days", "months"):
-        singular, plural = UNITS[kind]
-        return f"{number} {singular if value == 1 else plural}"
+        t = lang(locale)
+        count = int(value) if _whole(value) else 2  # a fraction reads as plural in all four languages
+        if kind == "days":
+            return t.ngettext("{number} day", "{number} days", count).format(number=number)
+        return t.ngettext("{number} month", "{number} months", count).format(number=number)
     return number
 
 

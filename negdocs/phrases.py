@@ -1,5 +1,8 @@
 """Every sentence negdocs writes in Python, in one place (templates hold their own literals).
 
+Each is a gettext message (``make i18n`` extracts them), written in the language in effect:
+:func:`negdocs.i18n.current`, English unless the build renders a page in another language.
+
 Values from a deal file are placed after a colon or as a list item, never glued into the
 middle of a sentence, so any value reads correctly ("If the migration is delayed happens"
 cannot occur). The sentence rules of scripts (words per utterance and per breath) live here
@@ -10,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-from negdocs.dates import long_date
-from negdocs.money import format_value
+from negdocs.i18n import N_, current
 
 UTTERANCE_WORDS = 45  # a script said aloud in one go
 BREATH_WORDS = 24  # one sentence, one breath (checked with short slot values)
@@ -66,48 +68,56 @@ def short_label(summary: str) -> str:
 
 def join_and(items: list[str]) -> str:
     items = [i for i in items if i]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+    if len(items) < 2:
+        return items[0] if items else ""
+    return current()._("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 # What a template's blank is called when shown for the reader to fill in.
 BLANKS = {
-    "issue": "issue", "floor": "figure", "basis": "evidence", "ask": "their request", "give": "what we need",
-    "date": "date", "what": "what expires", "why": "the real reason", "term": "term", "verification": "safeguard",
-    "alternative": "our alternative", "risk": "risk", "remedy": "remedy", "step": "next step", "by": "date",
+    "issue": N_("issue"), "floor": N_("figure"), "basis": N_("evidence"), "ask": N_("their request"),
+    "give": N_("what we need"), "date": N_("date"), "what": N_("what expires"), "why": N_("the real reason"),
+    "term": N_("term"), "verification": N_("safeguard"), "alternative": N_("our alternative"), "risk": N_("risk"),
+    "remedy": N_("remedy"), "step": N_("next step"), "by": N_("date"),
 }
-NO_SHAREABLE_BASIS = "our alternatives"  # never the BATNA itself (FORMAT.md)
-NO_DATE = "a date we agree now"
+NO_SHAREABLE_BASIS = N_("our alternatives")  # never the BATNA itself (FORMAT.md)
+NO_DATE = N_("a date we agree now")
+
+
+def blank(name: str) -> str:
+    """``[their request]``: a template's blank, named in the language in effect."""
+    return f"[{current().gettext(BLANKS[name]) if name in BLANKS else name.replace('_', ' ')}]"
 
 
 def limit_word(better: str | None) -> str:
     """What the `floor` of an issue is called aloud: a floor, or a ceiling when lower is better."""
-    return "ceiling" if better == "lower" else "floor"
+    return current()._("ceiling") if better == "lower" else current()._("floor")
 
 
 # Plain headlines for the checks, for people reading the Readiness section.
 RULE_TITLES = {
-    "anchor-without-basis": "An opening figure or limit has no evidence behind it",
-    "concession-without-get": "A concession gives without getting anything back",
-    "deadline-without-evidence": "A deadline has no proof that it is real",
-    "price-only": "Only money is on the table",
-    "face-threat": "A script could make them lose face",
-    "timing": "A date is in the wrong order",
-    "batna-without-evidence": "Our alternative has no evidence behind it",
-    "relationship-over-gain": "The relationship is worth more than the gain",
-    "perceived-power": "Our leverage is only perceived",
-    "face-culture": "No private way to let them save face",
-    "no-zopa": "No zone of agreement on an issue",
-    "meso-breaks-walk-away": "A MESO option is worse than our walk-away",
-    "meso-unbalanced": "The MESO options are not worth the same to us",
-    "walk-away-below-batna": "Our walk-aways are worse than our alternative",
-    "script-long": "A script is too long to say in one go",
-    "approval-missing": "A sign-off the approval matrix requires is missing",
-    "approval-stale": "A sign-off is for terms that have changed since",
+    "anchor-without-basis": N_("An opening figure or limit has no evidence behind it"),
+    "concession-without-get": N_("A concession gives without getting anything back"),
+    "deadline-without-evidence": N_("A deadline has no proof that it is real"),
+    "price-only": N_("Only money is on the table"),
+    "face-threat": N_("A script could make them lose face"),
+    "timing": N_("A date is in the wrong order"),
+    "batna-without-evidence": N_("Our alternative has no evidence behind it"),
+    "relationship-over-gain": N_("The relationship is worth more than the gain"),
+    "perceived-power": N_("Our leverage is only perceived"),
+    "face-culture": N_("No private way to let them save face"),
+    "no-zopa": N_("No zone of agreement on an issue"),
+    "meso-breaks-walk-away": N_("A MESO option is worse than our walk-away"),
+    "meso-unbalanced": N_("The MESO options are not worth the same to us"),
+    "walk-away-below-batna": N_("Our walk-aways are worse than our alternative"),
+    "script-long": N_("A script is too long to say in one go"),
+    "approval-missing": N_("A sign-off the approval matrix requires is missing"),
+    "approval-stale": N_("A sign-off is for terms that have changed since"),
 }
 
 
 def rule_title(rule: str) -> str:
-    return RULE_TITLES.get(rule, rule.replace("-", " ").capitalize())
+    return current().gettext(RULE_TITLES[rule]) if rule in RULE_TITLES else rule.replace("-", " ").capitalize()
 
 
 def finding_text(message: str) -> str:
@@ -119,73 +129,90 @@ def finding_text(message: str) -> str:
 
 
 # ------------------------------------------------------------------ range charts
-CHART_MARKS = {"walk_away": "Walk-away", "floor": "Floor", "target": "Target", "open": "Open",
-               "their_walk_away": "Their walk-away (est.)"}
-CHART_WORSE = "← worse for us"
-CHART_BETTER = "better for us →"
+CHART_MARKS = {"walk_away": N_("Walk-away"), "floor": N_("Floor"), "target": N_("Target"), "open": N_("Open"),
+               "their_walk_away": N_("Their walk-away (est.)")}
+CHART_WORSE = N_("← worse for us")
+CHART_BETTER = N_("better for us →")
 
 
 def chart_description(name: str, better: str, points: list[tuple[str, str]], zone: str | None, no_zone: bool,
                       target_outside: bool, options: list[tuple[int, str, str]]) -> str:
     """The text alternative of a range chart: every value it shows, in words."""
+    t = current()
     words = "; ".join(f"{label} {value}" for label, value in points)
     if zone:
-        words += f"; zone of agreement {zone}" + ("; our target lies outside the zone" if target_outside else "")
+        words += "; " + t._("zone of agreement {zone}", zone=zone) + ("; " + t._("our target lies outside the zone")
+                                                                       if target_outside else "")
     elif no_zone:
-        words += "; no zone of agreement"
+        words += "; " + t._("no zone of agreement")
     if options:
-        words += "; MESO options: " + "; ".join(f"{n} {option} {value}" for n, option, value in options)
-    return f"{name} ({better} is better for us): {words}"
+        words += "; " + t._("MESO options: {options}", options="; ".join(f"{n} {option} {value}" for n, option, value in options))
+    if better == "lower":
+        return t._("{issue} (lower is better for us): {marks}", issue=name, marks=words)
+    return t._("{issue} (higher is better for us): {marks}", issue=name, marks=words)
 
 
 # ------------------------------------------------------------------ step notes
 def step_notes(deal) -> dict[str, list[str]]:
     """What each of the five steps means for this deal, from its own data."""
+    t = current()
     cur = deal.currency
     notes: dict[str, list[str]] = {key: [] for key in ("setup", "first-move", "midgame", "close", "implementation")}
     cp = deal.counterparty
     if cp and cp.name:
-        notes["setup"].append(f"Agree the process with {clean(cp.name)} first"
-                              + (f", and the issues on the table: {join_and([clean(i.name) for i in deal.issues])}." if deal.issues else "."))
+        notes["setup"].append(t._("Agree the process with {counterparty} first, and the issues on the table: {issues}.",
+                                  counterparty=clean(cp.name), issues=join_and([clean(i.name) for i in deal.issues]))
+                              if deal.issues else t._("Agree the process with {counterparty} first.", counterparty=clean(cp.name)))
     if deal.batna and deal.batna.summary:
-        notes["setup"].append(f"Our alternative is real: {mid_sentence(clean(deal.batna.summary))}.")
+        notes["setup"].append(t._("Our alternative is real: {batna}.", batna=mid_sentence(clean(deal.batna.summary))))
     for person in deal.people:
         if person.veto:
-            notes["setup"].append(f"{clean(person.name)} can veto"
-                                  + (f" ({clean(person.role)})" if person.role else "")
-                                  + (f". Address early: {join_and([mid_sentence(clean(c)) for c in person.concerns])}." if person.concerns else "."))
+            who = f"{clean(person.name)} ({clean(person.role)})" if person.role else clean(person.name)
+            notes["setup"].append(t._("{person} can veto. Address early: {concerns}.", person=who,
+                                      concerns=join_and([mid_sentence(clean(c)) for c in person.concerns]))
+                                  if person.concerns else t._("{person} can veto.", person=who))
     for issue in deal.issues:
         if issue.open is not None:
             labels = [evidence_label(e) for i in issue.basis if (e := deal.evidence_item(i)) is not None]
-            notes["first-move"].append(f"{clean(issue.name)}: open at {format_value(issue.open, issue.kind, cur)}"
-                                       + (f", citing {join_and(labels)}." if labels else "."))
+            value = t.value(issue.open, issue.kind, cur)
+            notes["first-move"].append(t._("{issue}: open at {value}, citing {basis}.", issue=clean(issue.name), value=value,
+                                           basis=join_and(labels)) if labels
+                                       else t._("{issue}: open at {value}.", issue=clean(issue.name), value=value))
     if deal.meso:
-        notes["midgame"].append(f"Present the {len(deal.meso)} MESO options together: {join_and([clean(o.name) for o in deal.meso])}.")
+        notes["midgame"].append(t.n_("Present the {count} MESO option together: {options}.",
+                                     "Present the {count} MESO options together: {options}.", len(deal.meso),
+                                     options=join_and([clean(o.name) for o in deal.meso])))
     for concession in deal.concessions:
         if concession.give:
             notes["midgame"].append(concession_note(concession))
     for deadline in deal.deadlines:
-        notes["midgame"].append(f"Deadline {long_date(deadline.date)}: {mid_sentence(clean(deadline.what))}"
-                                + (f". Reason: {mid_sentence(clean(deadline.why))}." if deadline.why else "."))
+        date, what = t.date(deadline.date), mid_sentence(clean(deadline.what))
+        notes["midgame"].append(t._("Deadline {date}: {what}. Reason: {why}.", date=date, what=what,
+                                    why=mid_sentence(clean(deadline.why))) if deadline.why
+                                else t._("Deadline {date}: {what}.", date=date, what=what))
     if deal.close_by:
-        notes["close"].append(f"Converge on one text and sign by {long_date(deal.close_by)}.")
+        notes["close"].append(t._("Converge on one text and sign by {date}.", date=t.date(deal.close_by)))
     tradeable = [clean(i.name) for i in deal.issues if i.tradeable]
     if tradeable:
-        notes["close"].append(f"Tradeable to close the last gap: {join_and(tradeable)}.")
+        notes["close"].append(t._("Tradeable to close the last gap: {issues}.", issues=join_and(tradeable)))
     for task in deal.implementation:
-        details = [f"owner: {clean(task.owner)}" if task.owner else "", f"due {long_date(task.due)}" if task.due else "",
-                   f"measured by: {mid_sentence(clean(task.metric))}" if task.metric else ""]
+        details = [t._("owner: {owner}", owner=clean(task.owner)) if task.owner else "",
+                   t._("due {date}", date=t.date(task.due)) if task.due else "",
+                   t._("measured by: {metric}", metric=mid_sentence(clean(task.metric))) if task.metric else ""]
         notes["implementation"].append(f"{clean(task.task)}" + (f" ({'; '.join(d for d in details if d)})" if any(details) else "") + ".")
     for step in deal.escalation:
-        notes["implementation"].append(f"Escalation step{f' by {long_date(step.by)}' if step.by else ''}: {mid_sentence(clean(step.step))}.")
+        notes["implementation"].append(t._("Escalation step by {date}: {step}.", date=t.date(step.by), step=mid_sentence(clean(step.step)))
+                                       if step.by else t._("Escalation step: {step}.", step=mid_sentence(clean(step.step))))
     return notes
 
 
 def concession_note(concession) -> str:
     """``Pilot. When the buyer asks for a pilot: we give a 30-day pilot; we get ...``: values after colons."""
-    when = f"When this happens: {mid_sentence(clean(concession.trigger))}. " if concession.trigger else ""
-    get = f" We get: {mid_sentence(clean(concession.get))}." if concession.get else " We get: nothing recorded yet."
-    return f"{clean(concession.item)}. {when}We give: {mid_sentence(clean(concession.give))}.{get}"
+    t = current()
+    when = t._("When this happens: {trigger}.", trigger=mid_sentence(clean(concession.trigger))) + " " if concession.trigger else ""
+    get = (" " + t._("We get: {get}.", get=mid_sentence(clean(concession.get))) if concession.get
+           else " " + t._("We get: nothing recorded yet."))
+    return f"{clean(concession.item)}. {when}" + t._("We give: {give}.", give=mid_sentence(clean(concession.give))) + get
 
 
 def evidence_label(evidence) -> str:
@@ -199,32 +226,36 @@ def red_lines(deal) -> list[tuple[str, str]]:
     out = [("say", clean(line)) for line in deal.red_lines]
     hidden = [evidence_label(e) for e in deal.evidence if not e.shareable]
     if hidden:
-        shown = hidden[:MAX_LISTED] + ([f"{len(hidden) - MAX_LISTED} more in the evidence pack"] if len(hidden) > MAX_LISTED else [])
-        out.append(("show", f"Internal evidence: {join_and(shown)}."))
+        shown = hidden[:MAX_LISTED] + ([current()._("{count} more in the evidence pack", count=len(hidden) - MAX_LISTED)]
+                                       if len(hidden) > MAX_LISTED else [])
+        out.append(("show", current()._("Internal evidence: {items}.", items=join_and(shown))))
     for step in deal.escalation:
         if step.private:
-            out.append(("say", f"The private step: {mid_sentence(clean(step.step))}."))
+            out.append(("say", current()._("The private step: {step}.", step=mid_sentence(clean(step.step)))))
     if any(i.walk_away is not None or i.their_walk_away is not None for i in deal.issues) or (deal.batna and deal.batna.value is not None):
-        out.append(("say", "Our walk-away points, our estimate of theirs, and what our alternative is worth."))
+        out.append(("say", current()._("Our walk-away points, our estimate of theirs, and what our alternative is worth.")))
     return out
 
 
 def checklist_items(deal) -> list[str]:
     """Items that only this deal has, for the printed checklist (its red lines follow them)."""
+    t = current()
     cur = deal.currency
     items = []
     for issue in deal.issues:
         if issue.floor is not None:
-            items.append(f"{clean(issue.name)}: hold our {limit_word(issue.better)} of {format_value(issue.floor, issue.kind, cur)}.")
+            value = t.value(issue.floor, issue.kind, cur)
+            items.append(t._("{issue}: hold our ceiling of {value}.", issue=clean(issue.name), value=value) if issue.better == "lower"
+                         else t._("{issue}: hold our floor of {value}.", issue=clean(issue.name), value=value))
     for deadline in deal.deadlines:
-        items.append(f"By {long_date(deadline.date)}: {mid_sentence(clean(deadline.what))}.")
+        items.append(t._("By {date}: {what}.", date=t.date(deadline.date), what=mid_sentence(clean(deadline.what))))
     shown = [evidence_label(e) for e in deal.evidence if e.shareable]
     if shown:
-        listed = shown[:MAX_LISTED] + ([f"{len(shown) - MAX_LISTED} more"] if len(shown) > MAX_LISTED else [])
-        items.append(f"Evidence to show is ready: {join_and(listed)}.")
+        listed = shown[:MAX_LISTED] + ([t._("{count} more", count=len(shown) - MAX_LISTED)] if len(shown) > MAX_LISTED else [])
+        items.append(t._("Evidence to show is ready: {items}.", items=join_and(listed)))
     for step in deal.escalation:
         if step.by:
-            items.append(f"By {long_date(step.by)}: {mid_sentence(clean(step.step))}.")
+            items.append(t._("By {date}: {what}.", date=t.date(step.by), what=mid_sentence(clean(step.step))))
     if deal.close_by:
-        items.append(f"Sign by {long_date(deal.close_by)}.")
+        items.append(t._("Sign by {date}.", date=t.date(deal.close_by)))
     return items

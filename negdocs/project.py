@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from negdocs.errors import NegdocsError, Problem, display_path, short
+from negdocs.load.model import LocaleCode
 from negdocs.load.loader import read_source
 from negdocs.load.matrix import Matrix, check_matrix, exact_numbers
 
@@ -34,6 +35,7 @@ class Settings(BaseModel):
     paper: Literal["A4", "Letter"] = Field("A4", description="PDF paper size: A4 or Letter.")
     confidentiality: str = Field("Confidential: internal use only", description="Label on every page of the internal edition.")
     checks: ChecksConfig = Field(default_factory=ChecksConfig, description="`ignore`: warning rules silenced project-wide.")
+    locale: LocaleCode = Field("en", description="Default language of every playbook and proposal: en, de, fr or es.")
     approvals: Matrix | None = Field(None, description="The approval matrix: who must sign off which deals "
                                      "(`base_currency`, `rates`, `rules`).")
 
@@ -106,6 +108,7 @@ def _logo(root: Path, name: str, source) -> str:
 
 
 _MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
+_INLINE_IMAGES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")  # not SVG: it could refer out
 _URL_RE = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)", re.I)
 
 
@@ -139,8 +142,9 @@ def _logo_problem(data: bytes, suffix: str) -> str | None:
             if key == "style" and "@import" in value:
                 refs.append("@import")
             for ref in refs:
-                if ref and not ref.startswith("#") and not ref.lower().startswith("data:image/"):
-                    return (f"refers to {short(ref)} outside the SVG; a logo must be self-contained (negdocs fetches "
+                if ref and not ref.startswith("#") and not ref.lower().startswith(_INLINE_IMAGES):
+                    shown = ref if not ref.lower().startswith("data:") else ref.split(";")[0].split(",")[0] + ",..."
+                    return (f"refers to {short(shown)} outside the SVG; a logo must be self-contained (negdocs fetches "
                             "nothing): embed or remove the reference")
     return None
 
@@ -152,6 +156,21 @@ class Project:
     logo: str | None = None  # data: URI
     lines: dict = field(default_factory=dict)  # line of each negdocs.yaml value
     _repository: object = field(default=None, repr=False)
+    locale_override: str | None = None  # `negdocs build --locale`, for one build
+
+    @property
+    def locale(self) -> str:
+        """The project's default language: ``--locale``, else negdocs.yaml's ``locale``, else ``en``."""
+        return self.locale_override or self.settings.locale
+
+    def deal_locale(self, deal) -> str:
+        """Language of a deal's internal playbook: its own ``locale`` wins over the project default."""
+        return deal.locale or self.locale
+
+    def proposal_locale(self, deal) -> str:
+        """Language of a deal's proposal: ``counterparty.locale``, else the project default (never
+        the deal's own ``locale``, which is our team's language)."""
+        return (deal.counterparty.locale if deal.counterparty else None) or self.locale
 
     @classmethod
     def load(cls, root: Path | None = None) -> "Project":
@@ -177,7 +196,7 @@ class Project:
 
         unknown = [(n, r) for n, r in enumerate(settings.checks.ignore) if r not in WARNINGS]
         problems = [Problem(source.display, source.line(("checks", "ignore", n)), f"checks.ignore[{n}]: unknown "
-                            f"rule {r!r}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
+                            f"rule {short(r)}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
                     for n, r in unknown]
         if settings.approvals is not None:
             from negdocs.analyse.strategy import pack_files

@@ -83,14 +83,19 @@
     script.onload = done;
     document.head.appendChild(script);
   }
+  // Case and accents do not matter in any of the four languages: "resume" finds "Résumé",
+  // "strasse" finds "Straße", "espana" finds "España".
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\u00df/g, "ss");
+  }
   function show() {
-    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = fold(input.value).split(/\s+/).filter(Boolean);
     list.innerHTML = "";
     if (!words.length) { status.textContent = ""; return; }
     var hits = [];
     (window.NEGDOCS_SEARCH || []).forEach(function (page) {
       page.s.forEach(function (section) {
-        var text = (page.t + " " + section[1] + " " + page.k).toLowerCase();
+        var text = fold(page.t + " " + section[1] + " " + page.k);
         if (words.every(function (w) { return text.indexOf(w) !== -1; })) {
           hits.push({href: page.u + (section[0] ? "#" + section[0] : ""), label: page.t + ": " + section[1]});
         }
@@ -104,7 +109,10 @@
       li.appendChild(a);
       list.appendChild(li);
     });
-    status.textContent = hits.length + (hits.length === 1 ? " result" : " results");
+    // "1 result" / "3 results" in the page's language (the form carries both forms).
+    var one = form.getAttribute("data-result") || "# result";
+    var many = form.getAttribute("data-results") || "# results";
+    status.textContent = (hits.length === 1 ? one : many).replace("#", hits.length);
   }
   input.addEventListener("focus", function () { load(function () {}); });
   input.addEventListener("input", function () { load(show); });

@@ -33,6 +33,17 @@ def copy_examples(root: Path) -> None:
     shutil.copy(REPO / "negdocs.yaml", root / "negdocs.yaml")
 
 
+@pytest.fixture(scope="session")
+def examples_pdf(tmp_path_factory):
+    """The example playbooks copied (no git, so no commit in the output) and built with PDFs once
+    per session, at --jobs 2: test_pdf.py and test_pdf_pages.py read the same build."""
+    from negdocs.build import build
+
+    root = tmp_path_factory.mktemp("pdf")
+    copy_examples(root)
+    return build(out=root / "build", pdf=True, jobs=2, root=root)
+
+
 def pytest_configure(config):
     """Under mutmut's coverage pass (``MUTANT_UNDER_TEST=stats``) keep that mode in this process
     only: the child processes tests start (``negdocs serve``, builds killed on purpose, limited
@@ -104,6 +115,20 @@ def _deterministic():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _children_outside_mutmut_bookkeeping():
+    """Under `make mutate`, mutmut's coverage and sanity passes tell this process what they are
+    doing through MUTANT_UNDER_TEST (it keeps its own copy too); a child process (`python -m
+    negdocs` in a temp project) that inherits it looks for mutmut's config in its cwd and fails.
+    Children see a mutant's name only, when one is under test."""
+    if os.environ.get("MUTANT_UNDER_TEST") in ("stats", "fail", "list_all_tests"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("MUTANT_UNDER_TEST")
+            yield
+    else:
+        yield
+
+
 def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):
     """Run ``python -m negdocs ARGS`` (or ``python ARGS`` when ARGS starts with ``-c`` or a script) in a child
     process whose address space and CPU time are capped with setrlimit: a test of resource use
@@ -120,5 +145,5 @@ def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: b
     command = [sys.executable, *args] if args[0] == "-c" or args[0].endswith(".py") else [sys.executable, "-m", "negdocs", *args]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     if env.get("MUTANT_UNDER_TEST") == "stats":  # mutmut's coverage pass reads its config from the cwd: not here
-        del env["MUTANT_UNDER_TEST"]
+        env["MUTANT_UNDER_TEST"] = ""
     return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, preexec_fn=limit, timeout=120, env=env)

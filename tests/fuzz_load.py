@@ -1,9 +1,9 @@
 """The loader fuzz campaign: random bytes, random YAML event streams and random deal structures
 through read -> validate -> analyse -> checks -> render, each under its own CPU limit.
 
-Run by tests/test_fuzz_load.py in a child process whose address space is capped (setrlimit), so a
-memory regression fails instead of swapping; each example gets its own CPU budget through
-RLIMIT_CPU's soft limit, raised before every example. Run it by hand for a long campaign:
+Each input is read in a forked child capped with setrlimit (300 MB of address space on top of the
+harness, 5 s of CPU), so a memory or time regression fails the example instead of swapping or
+hanging, and the harness's own memory does not count. Run it by hand for a long campaign:
 
     .venv/bin/python tests/fuzz_load.py --examples 200 --rounds 100 --seed 1 [--memory-mb 300] [--cpu-s 5]
 """
@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
+import os
 import resource
-import signal
 import sys
 import typing
 import warnings
@@ -36,24 +35,18 @@ from negdocs.load.validate import validate
 
 NAME = "playbooks/fuzz.yaml"
 PACKS = load_packs()
-CPU_PER_EXAMPLE = 5
+CPU_PER_EXAMPLE = 5  # seconds of CPU one input may take
+MEMORY_PER_EXAMPLE = 300  # MB of address space one input may add to the process that reads it
 
 
 class OverBudget(Exception):
-    """An example used more CPU seconds than its budget."""
+    """An example used more CPU or memory than its budget."""
 
 
-def _over_budget(signum, frame):
-    raise OverBudget(f"an example used more than {CPU_PER_EXAMPLE} s of CPU")
-
-
-def _budget() -> None:
-    """Let the next example use CPU_PER_EXAMPLE more seconds of CPU, then get SIGXCPU."""
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    spent = math.ceil(used.ru_utime + used.ru_stime)
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = spent + CPU_PER_EXAMPLE
-    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+def _vm_size() -> int:
+    """This process's address space in bytes (what RLIMIT_AS limits)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
 
 
 def _assert_problems(problems: list[Problem], raw: bytes, render: bool) -> None:
@@ -71,13 +64,37 @@ def _assert_problems(problems: list[Problem], raw: bytes, render: bool) -> None:
 
 def run_one(raw: bytes, render: bool = True) -> str:
     """One input through everything a build does before writing: 'invalid', 'valid' or raise.
-    Only this runs under the per-example CPU budget (generating the input does not)."""
-    _budget()
-    try:
-        return _run_one(raw, render)
-    finally:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+
+    It runs in a forked child capped with setrlimit: MEMORY_PER_EXAMPLE MB of address space on
+    top of what the harness holds, CPU_PER_EXAMPLE s of CPU. The child reports its outcome or
+    its traceback through a pipe; running out of either budget fails the example."""
+    import traceback
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into Hypothesis
+        os.close(read)
+        code = 1
+        try:
+            limit = _vm_size() + (MEMORY_PER_EXAMPLE << 20)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            resource.setrlimit(resource.RLIMIT_CPU, (CPU_PER_EXAMPLE, CPU_PER_EXAMPLE + 1))
+            message, code = _run_one(raw, render), 0
+        except MemoryError:
+            message = f"MemoryError: the input needed more than {MEMORY_PER_EXAMPLE} MB"
+        except BaseException:  # noqa: BLE001 - any escape is the finding
+            message = traceback.format_exc()[-6000:]
+        os.write(write, message.encode("utf-8", "replace"))
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        message = pipe.read().decode("utf-8", "replace")
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise OverBudget(f"the input was stopped by signal {os.WTERMSIG(status)} (SIGXCPU: over {CPU_PER_EXAMPLE} s of CPU)")
+    if os.WEXITSTATUS(status) != 0:
+        raise AssertionError(message)
+    return message
 
 
 def _run_one(raw: bytes, render: bool) -> str:
@@ -108,17 +125,38 @@ def _render(source, deal, analysis, findings) -> None:
     project = Project(Path("/nonexistent-fuzz-project"))
     renderer = _renderer()
     loaded = build.Loaded("fuzz", source, deal, analysis, findings)
-    for edition in ("internal", "proposal"):
-        try:
-            page = renderer.render(f"{edition}.html", (NAME, 1), **build._page_context(edition, loaded, PACKS, project, {}))
-        except NegdocsError as exc:
-            _assert_problems(exc.problems, b"", True)
-            assert exc.problems[0].rule == "size"
-            continue
+    try:
+        page = renderer.render("internal.html", (NAME, 1), **build._page_context("internal", loaded, PACKS, project, {}))
         assert page.startswith("<!DOCTYPE html>"), page[:100]
+    except NegdocsError as exc:
+        _assert_problems(exc.problems, b"", True)
+        assert exc.problems[0].rule == "size"
+    try:  # the proposal package: HTML and Word, unstamped and each recipient's copy
+        package = _proposals(renderer, project).package(loaded)
+    except NegdocsError as exc:
+        _assert_problems(exc.problems, b"", True)
+        assert exc.problems[0].rule == "size"
+        return
+    for name, data in (package.files.items() if package else ()):
+        assert data.startswith(b"<!DOCTYPE html>" if name.endswith(".html") else b"PK"), name
 
 
 _RENDERER = []
+_PROPOSALS = []
+
+
+def _proposals(renderer, project):
+    from negdocs.render.package import Proposals
+
+    if not _PROPOSALS:
+        _PROPOSALS.append(Proposals(renderer, project))
+    return _PROPOSALS[0]
+
+
+def _warm_up() -> None:
+    """Compile the templates once, before the first fork, so no child pays for it."""
+    run_one(f"format: negdocs/v1\ntitle: T\ncontext: sales\n".encode())
+    _run_one(b"format: negdocs/v1\ntitle: T\ncontext: sales\n", True)
 
 
 def _renderer():
@@ -139,8 +177,20 @@ HOSTILE_TEXT = st.sampled_from([
     "[" * 50, "*" * 50 + "a", "> " * 40 + "a", "- " * 40 + "a", "| a |\n|---|\n| b |", "1" + ":0" * 400,
     "1" + ":59" * 30 + ".5", "0b" + "1" * 3000, "0x" + "f" * 1000, "9" * 5000,
 ])
+_DRAWN = [0]  # characters of long text drawn for the example being built
+
+
+def _repeat(text: str, times: int) -> str:
+    """``text * times``, unless the example already holds 2 Mi characters of long text: past
+    that it would be skipped anyway, and the harness's own memory must stay small."""
+    if _DRAWN[0] + len(text) * times > 2 * MAX_BYTES:
+        return text
+    _DRAWN[0] += len(text) * times
+    return text * times
+
+
 TEXT = st.one_of(HOSTILE_TEXT, st.text(max_size=40),
-                 st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=8), st.integers(1, 60_000)))
+                 st.builds(_repeat, st.text(min_size=1, max_size=8), st.integers(1, 20_000)))
 NUMBERS = st.one_of(st.integers(-10, 200), st.integers(-(2**70), 2**70), st.floats(), st.sampled_from(
     [0, 1, 100, 100.5, 10**15, 10**15 + 1, 5e-324, 1e-300, 1.7e308, 99.999999, 120000, 110000]))
 DATES = st.one_of(st.dates(), st.datetimes().map(lambda d: d), st.sampled_from(["2027-13-45", "2027-02-30", "tomorrow"]))
@@ -189,7 +239,13 @@ _DEALS = st.builds(lambda fields, extra: {**fields, **extra},
                                         optional={k: _strategy(f.annotation) for k, f in model.Deal.model_fields.items()
                                                   if k not in ("format", "title", "context")}),
                   st.dictionaries(TEXT, JUNK, max_size=1))
-DEALS = st.deferred(lambda: _DEALS)  # a short repr: Hypothesis quotes strategies in its messages
+@st.composite
+def _deal(draw) -> dict:
+    _DRAWN[0] = 0
+    return draw(_DEALS)
+
+
+DEALS = st.deferred(lambda: _deal())  # a short repr: Hypothesis quotes strategies in its messages
 
 
 def _weight(data) -> int:
@@ -244,6 +300,7 @@ def _node(draw, depth: int = 0) -> list:
 
 @st.composite
 def _stream(draw) -> list:
+    _DRAWN[0] = 0
     top = [("format", "negdocs/v1"), ("title", "T"), ("context", "sales")] if draw(st.booleans()) else []
     head = [e for k, v in top for e in (yaml.ScalarEvent(None, None, (True, True), k), yaml.ScalarEvent(None, None, (True, True), v))]
     body = draw(st.lists(_node(1), max_size=12))
@@ -311,18 +368,17 @@ def campaigns(examples: int, seed_value: int) -> dict[str, dict[str, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CPU_PER_EXAMPLE
+    global CPU_PER_EXAMPLE, MEMORY_PER_EXAMPLE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=50, help="examples per campaign")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--memory-mb", type=int, default=300, help="address-space limit of this process")
+    parser.add_argument("--memory-mb", type=int, default=MEMORY_PER_EXAMPLE, help="MB of address space per example")
     parser.add_argument("--cpu-s", type=int, default=CPU_PER_EXAMPLE, help="CPU seconds per example")
     parser.add_argument("--rounds", type=int, default=0, help="repeat the campaigns with seeds SEED*100000+round")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=HypothesisWarning)  # "overly large repr" of wide inputs
-    CPU_PER_EXAMPLE = args.cpu_s
-    resource.setrlimit(resource.RLIMIT_AS, (args.memory_mb << 20, args.memory_mb << 20))
-    signal.signal(signal.SIGXCPU, _over_budget)
+    CPU_PER_EXAMPLE, MEMORY_PER_EXAMPLE = args.cpu_s, args.memory_mb
+    _warm_up()
     if not args.rounds:
         counts = campaigns(args.examples, args.seed)
         print("fuzz: seed", args.seed, "examples", {k: sum(v.values()) for k, v in counts.items()}, counts)

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -92,6 +93,16 @@ def test_a_manifest_at_the_size_limit_is_read(make_project, monkeypatch):
     assert result.exit_code == 2 and f"{MARKER} is 9 bytes, more than negdocs ever writes (0 MiB)" in result.stderr
 
 
+def test_names_are_shown_whole_up_to_80_characters(make_project):
+    project = make_project({"playbooks/guide.yaml": MINIMAL, f"docs/{'x' * 80}": "", f"docs/{'y' * 81}": "",
+                            "docs/a": "", "docs/b": "", f"docs/{MARKER}": json.dumps({"manifest": V, "files": {}})})
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert f"it holds 'a', 'b', '{'x' * 80}' and 1 more, which negdocs did not write" in result.stderr
+    (project.root / "docs/a").unlink()
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert f"it holds 'b', '{'x' * 80}', '{'y' * 77}...', which negdocs did not write" in result.stderr
+
+
 def test_many_unknown_files_are_named_briefly(make_project):
     files = {f"docs/{name}": "x" for name in ("a.txt", "b.txt", "c.txt", "d.txt", "e" * 90 + ".txt")}
     project = make_project({"playbooks/guide.yaml": MINIMAL, **files})
@@ -119,8 +130,9 @@ def test_a_pipe_in_the_folder_or_a_file_for_a_folder_is_refused(make_project, tm
     result = project.run("build", "--no-pdf")
     assert result.exit_code == 2 and "'pipe' is a link or a special file, which negdocs never writes" in result.stderr
     (tmp_path / "a-file").write_text("not a folder")
-    with pytest.raises(NegdocsError, match=r"refusing to replace a-file/: it is not a folder; delete it yourself"):
+    with pytest.raises(NegdocsError, match=r"refusing to replace a-file/: it is not a folder; delete it yourself") as refused:
         writer.Staging(tmp_path / "a-file")
+    assert [(p.line, p.rule, p.severity) for p in refused.value.problems] == [(0, "usage", "error")]
     assert (tmp_path / "a-file").read_text() == "not a folder"
 
 
@@ -188,7 +200,7 @@ def test_the_manifest_lists_every_file_with_its_hash_also_after_an_incremental_b
     build = project.root / "build"
     listed = json.loads((build / MARKER).read_text())["files"]
     assert listed == json.loads(_manifest_for(build))["files"]
-    assert "a.html" in listed and "proposal/b.html" in listed
+    assert "a.html" in listed and "b.html" in listed
 
 
 def test_a_verified_manifest_with_malformed_deal_records_rebuilds_or_is_refused_by_index(make_project):
@@ -204,6 +216,49 @@ def test_a_verified_manifest_with_malformed_deal_records_rebuilds_or_is_refused_
         result = project.run("build", "--no-pdf")
         assert result.exit_code == 0, result.output
         assert "1 deal file rebuilt" in result.stdout  # nothing taken from the malformed record
+
+
+def test_files_carried_over_are_listed_with_the_hash_of_what_was_carried(tmp_path):
+    out = tmp_path / "out"
+    with writer.Staging(out) as stage:
+        stage.write("a.html", b"old")
+        stage.write("b.html", b"kept")
+        stage.commit({})
+    (tmp_path / "shard.html").write_bytes(b"new")
+    with writer.Staging(out) as stage:
+        stage.link("a.html", tmp_path / "shard.html")  # same name as before, other bytes
+        stage.link("b.html", out / "b.html")  # carried over from the previous build
+        stage.commit({})
+    assert writer.read_manifest(out)["files"] == {"a.html": hashlib.sha256(b"new").hexdigest(),
+                                                  "b.html": hashlib.sha256(b"kept").hexdigest()}
+    assert (out / "a.html").read_bytes() == b"new"
+
+
+def test_a_file_from_another_file_system_is_copied(tmp_path):
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs a second file system (/dev/shm) to make a hard link fail")
+    other = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        (other / "a.html").write_bytes(b"elsewhere")
+        with writer.Staging(tmp_path / "out") as stage:
+            stage.link("a.html", other / "a.html")
+            stage.commit({})
+        assert (tmp_path / "out/a.html").read_bytes() == b"elsewhere"
+        assert writer.read_manifest(tmp_path / "out")["files"] == {"a.html": hashlib.sha256(b"elsewhere").hexdigest()}
+    finally:
+        shutil.rmtree(other)
+
+
+def test_two_outputs_with_one_name_or_the_manifest_name_are_refused(tmp_path):
+    with pytest.raises(NegdocsError, match="two outputs have this name"):
+        with writer.Staging(tmp_path / "out") as stage:
+            stage.write("a.html", b"1")
+            stage.write("a.html", b"2")
+    with pytest.raises(NegdocsError, match="two outputs have this name"):
+        with writer.Staging(tmp_path / "out") as stage:
+            stage.write(MARKER, b"{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 # -- a failed or killed build leaves the previous output as it was ---------------------------
@@ -235,12 +290,34 @@ def test_killed_swap_is_recovered_before_anything_else(make_project):
 
 
 def test_recovery_leaves_alone_what_it_cannot_verify_or_a_live_build_owns(make_project):
-    project = make_project({"playbooks/g.yaml": MINIMAL, ".build.old-999999/mine.txt": "not a build",
-                            ".build.old-1/x.html": "owned by a live process (pid 1)"})
-    assert project.run("build", "--no-pdf").exit_code == 0
-    assert project.files(".build.old-999999") == ["mine.txt"]
-    assert project.files(".build.old-1") == ["x.html"]
-    assert "g.html" in project.files()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])  # stands for a running build
+    try:
+        project = make_project({"playbooks/g.yaml": MINIMAL, ".build.old-999999/mine.txt": "not a build"})
+        assert project.run("build", "--no-pdf").exit_code == 0
+        shutil.copytree(project.root / "build", project.root / f".build.old-{live.pid}")  # verifies, but in use
+        shutil.copytree(project.root / "build", project.root / f".build.staging-{live.pid}")
+        assert project.run("build", "--no-pdf").exit_code == 0
+        assert project.files(".build.old-999999") == ["mine.txt"]
+        assert _siblings(project) == [f".build.old-{live.pid}", ".build.old-999999", f".build.staging-{live.pid}"]
+        assert live.poll() is None  # asking whether it lives did not signal it
+    finally:
+        live.kill()
+        live.wait()
+    assert project.run("build", "--no-pdf").exit_code == 0  # its owner gone, both are tidied up
+    assert _siblings(project) == [".build.old-999999"]
+
+
+def test_this_process_own_leftovers_are_not_taken_for_a_live_build(tmp_path):
+    out = tmp_path / "out"
+    with writer.Staging(out) as stage:
+        stage.write("a.html", b"a")
+        stage.commit({})
+    os.rename(out, tmp_path / f".out.old-{os.getpid()}")  # this very process was killed mid-swap, long ago
+    with pytest.raises(NegdocsError):
+        with writer.Staging(out):  # recovers first
+            assert (out / "a.html").read_bytes() == b"a"
+            raise NegdocsError("stop")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_a_stale_old_copy_is_removed_when_the_output_exists(make_project):

@@ -43,6 +43,12 @@ BROKEN_INDEX = """\
 """
 
 
+BROKEN_PROPOSAL = """\
+{% extends "builtin/proposal.html" %}
+{% block closing %}<img src="http://127.0.0.1:9/pixel.png">{% endblock %}
+"""
+
+
 def require_tools() -> None:
     """Fail (never skip) when the browser, the npm packages, node or java are missing."""
     missing = []
@@ -99,8 +105,27 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("examples")
     copy_examples(root)
     out = _build(root)
-    assert (out / "index.html").is_file() and (out / "proposal" / "index.html").is_file()
+    assert (out / "index.html").is_file() and (out / "proposal" / "acme-renewal" / "priya-raman.html").is_file()
     return out
+
+
+LOCALES = ("de", "fr", "es")
+
+
+@pytest.fixture(scope="module")
+def localized(tmp_path_factory) -> Path:
+    """Two examples (the richest deal and a guide) built in German, French and Spanish (both
+    editions), one folder each: every template's words in every language, at a third of the
+    cost of the whole site three times over."""
+    from negdocs.build import build
+
+    root = tmp_path_factory.mktemp("localized")
+    for example in ("sales/acme-renewal.yaml", "guides/sales-guide.yaml"):
+        (root / "playbooks" / example).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "playbooks" / example, root / "playbooks" / example)
+    for locale in LOCALES:
+        build(out=(root / "sites" / locale).resolve(), pdf=False, edition="all", root=root, locale=locale)
+    return (root / "sites").resolve()
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +133,11 @@ def broken(tmp_path_factory) -> Path:
     """A project whose index.html override breaks accessibility and HTML validity."""
     root = tmp_path_factory.mktemp("broken")
     (root / "playbooks").mkdir()
-    (root / "playbooks" / "guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n", encoding="utf-8")
+    (root / "playbooks" / "guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n"
+                                                   "counterparty: {name: ACME}\n", encoding="utf-8")
     (root / "templates").mkdir()
     (root / "templates" / "index.html").write_text(BROKEN_INDEX, encoding="utf-8")
+    (root / "templates" / "proposal.html").write_text(BROKEN_PROPOSAL, encoding="utf-8")
     out = _build(root)
     assert "Deliberately broken" in (out / "index.html").read_text(encoding="utf-8")
     return out
@@ -137,12 +164,38 @@ def test_every_page_passes_the_html_checker(site):
 
 
 @pytest.mark.browser
+def test_every_localized_page_passes_axe_and_the_html_checker(localized):
+    """The same checks on the site in German, French and Spanish (one audit run for all three)."""
+    require_tools()
+    pages = _pages(localized)
+    assert len(pages) == 6 * len(LOCALES)
+    result = _axe(localized)
+    assert result["pages"] == len(pages)
+    found = [f"{v['page']}: {v['id']} ({v['impact']}) {v['help']}: {', '.join(v['nodes'])}" for v in result["violations"]]
+    assert not found, f"{len(found)} axe violation(s):\n" + "\n".join(found)
+    errors = [f"{_where(localized, m)}: {m.get('message')}" for m in _vnu(pages)]
+    assert not errors, f"{len(errors)} vnu error(s):\n" + "\n".join(errors)
+
+
+@pytest.mark.browser
+def test_search_ignores_case_and_accents(localized):
+    """In the Spanish site, "preparacion estrategia" (no accents) finds "Preparación"; the status is Spanish."""
+    require_tools()
+    run = subprocess.run(["node", str(BROWSER / "behaviour.js"), str(localized / "es"), "acme-renewal.html",
+                          "PREPARACION acme"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert ["ACME Corp enterprise platform renewal 2027: Preparación", "acme-renewal.html#preparation-h"] in result["results"]
+    assert result["status"].endswith(("resultado", "resultados")), result["status"]
+
+
+@pytest.mark.browser
 def test_the_checks_can_fail(broken):
     require_tools()
     result = _axe(broken)
-    assert result["pages"] == len(_pages(broken)) == 4
+    assert result["pages"] == len(_pages(broken)) == 3
     rules = {(v["page"], v["id"]) for v in result["violations"]}
-    assert {("index.html", "image-alt"), ("proposal/index.html", "image-alt")} <= rules, result["violations"]
+    assert {("index.html", "image-alt"), ("proposal/guide.html", "image-alt")} <= rules, result["violations"]
     assert "http://127.0.0.1:9/pixel.png" in result["blocked"], result["blocked"]
 
     errors = _vnu([broken / "index.html"])

@@ -436,3 +436,16 @@ def test_ignore_passed_by_the_project_silences_a_rule():
                                                                       ("relationship-over-gain", "warning")}
     assert {f.severity for f in checks.run(source, deal, strict=True)} == {"error"}
     assert list(checks.WARNINGS) == list(checks.ORDER)
+
+
+def test_an_expired_proposal_of_a_closed_deal_is_fine():
+    assert "proposal-expired" not in rules_fired(change(proposal={"valid_until": "2026-12-30"}, status="closed")())
+
+
+def test_without_source_date_epoch_today_is_the_utc_date(monkeypatch):
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    today = dt.datetime.now(dt.timezone.utc).date()
+    assert "proposal-expired" in rules_fired(change(proposal={"valid_until": str(today - dt.timedelta(days=1))})())
+    assert "proposal-expired" not in rules_fired(change(proposal={"valid_until": str(today)})())

@@ -108,6 +108,29 @@ CASES = {
     "escalation": (change(escalation__0__private=False), ["  escalation 'Sponsor call' private: yes -> no"]),
     "people": (change(people=[{"name": "Kim", "role": "CFO", "veto": True}]), ["  people added: Kim"]),
     "power named by source": (change(power=[*BASE["power"], {"source": "time"}]), ["  power added: time"]),
+    # the rest of the deal: nothing is left out (see test_every_field_of_a_deal_is_compared)
+    "id": (change(id="acme-2028"), ["  id: (none) -> acme-2028"]),
+    "red_lines": (change(red_lines=["our BATNA"]), ["  red_lines: (none) -> our BATNA"]),
+    "proposal intro": (change(proposal={"intro": "Dear ACME"}), ["  proposal.intro: (none) -> Dear ACME"]),
+    "checks ignore": (change(checks={"ignore": ["price-only"]}), ["  checks.ignore: (none) -> price-only"]),
+    "script by position": (change(scripts__1__say="We want this to work."),
+                           ["  script '#2' say: We want this to work for both teams. -> We want this to work."]),
+    "script added": (change(scripts=[*BASE["scripts"], {"say": "Thanks."}]), ["  script added: #3"]),
+    "review": (change(review={"What worked?": "Anchoring."}), ["  review 'What worked?': (none) -> Anchoring."]),
+    "meso terms emptied": (change(meso__0__terms={}),
+                           ["  meso 'Lower price' terms: price: 124000, payment: 50 -> (none)"]),
+    # moves: no direction without `better`; the deal's currency; a move of exactly one unit
+    "no better, no direction": (change(issues__0__better=DELETE, issues__0__open=136000, meso=[]),
+                                ["  price better: higher -> (none)", "  price open: 135,000 USD -> 136,000 USD",
+                                 "  meso removed: Lower price", "  meso removed: Longer terms"]),
+    "a move in EUR": (change(currency="EUR", issues__0__open=136000),
+                      ["  currency: USD -> EUR", "  price open: 135,000 EUR -> 136,000 EUR: 1,000 EUR better for us"]),
+    "one unit: walk_away": (change(issues__1__walk_away=59),
+                            ["  payment walk_away: 60 days -> 59 days: 1 day less room conceded"]),
+    "one unit: target": (change(issues__1__target=44), ["  payment target: 45 days -> 44 days: 1 day better for us"]),
+    "one unit: their_walk_away": (change(issues__0__their_walk_away=125001),
+                                  ["  price their_walk_away: 125,000 USD -> 125,001 USD: we now expect 1 USD more room on "
+                                   "their side"]),
     # findings that appear and clear
     "new finding": (change(concessions__0__get=DELETE),
                     ["  concession 'Pilot' get: paid pilot credited to year one -> (none)", f"  + finding {GET_FINDING}"]),
@@ -185,5 +208,28 @@ def test_an_item_name_is_quoted_in_a_changed_line_only():
 
 def test_json_dates_are_iso_and_missing_values_null():
     data = json.loads(render([diff(BASE, change(close_by="2027-02-01", owner=DELETE)())], "json"))[0]
-    assert [(c["field"], c["old"], c["new"]) for c in data["changes"]] == [
-        ("owner", "Dana Lee", None), ("close_by", "2027-01-31", "2027-02-01")]
+    assert [(c["section"], c["item"], c["field"], c["old"], c["new"]) for c in data["changes"]] == [
+        ("deal", "", "owner", "Dana Lee", None), ("deal", "", "close_by", "2027-01-31", "2027-02-01")]
+
+
+def test_every_field_of_a_deal_is_compared():
+    """A field added to the format must be added to the diff too, or its changes go unseen."""
+    from negdocs.git import diff as module
+
+    covered = {*module.TOP, *module.SECTIONS, *module.KEYS, "issues", "review", "approvals"}  # approvals: _compare_approvals
+    assert set(Deal.model_fields) - {"format"} == covered
+
+
+def test_a_review_answer_removed():
+    assert lines(change(review={"What worked?": "Anchoring."})(), BASE)[1:] == [
+        "  review 'What worked?': Anchoring. -> (none)"]
+
+
+def test_findings_alone_are_changes_too():
+    only_new = DealDiff("a", "b", "T", new_findings=["face-threat: x"])
+    only_cleared = DealDiff("a", "b", "T", cleared_findings=["face-threat: x"])
+    assert render([only_new, only_cleared], "text").splitlines() == [
+        "a -> b (T)", "  + finding face-threat: x", "a -> b (T)", "  - finding face-threat: x"]
+    assert render([only_new, only_cleared], "markdown").splitlines() == [
+        "### T", "", "a → b", "", r"- :warning: new finding: face-threat\: x", "",
+        "### T", "", "a → b", "", r"- :white_check_mark: cleared finding: face-threat\: x", ""]

@@ -31,6 +31,7 @@ def test_proposal_view_is_the_allow_list():
     assert view == {
         "edition": "proposal", "id": "acme", "title": "ACME renewal", "context": "sales", "counterparty": "ACME",
         "owner": "Dana Lee", "close_by": D(2027, 1, 31), "intro": "Hello",
+        "valid_until": None, "draft": True, "also": [], "recipient": None,  # BASE has no status: a draft
         "options": {"names": ["Lower price", "Longer terms"], "notes": ["Cheapest", ""],
                     "rows": [("Price", "money", ["124,000 USD", "126,000 USD"]), ("Payment terms", "days", ["50 days", "56 days"])]},
         "openings": [],
@@ -45,15 +46,17 @@ def test_proposal_view_is_the_allow_list():
 
 
 def test_proposal_without_meso_shows_openings_and_without_counterparty_says_less():
-    data = edit(BASE, {"meso": [], "evidence.0.kind": "cost-driver", "evidence.1.kind": "legal-standard"}, ["counterparty", "owner"])
+    data = edit(BASE, {"meso": [], "currency": "EUR", "evidence.0.kind": "cost-driver", "evidence.1.kind": "legal-standard"},
+                ["counterparty", "owner"])
     view = editions.proposal(deal(data), "acme", Settings())
-    assert (view["options"], view["openings"]) == (None, [("Price", "135,000 USD"), ("Payment terms", "30 days")])
+    assert (view["options"], view["openings"]) == (None, [("Price", "135,000 EUR"), ("Payment terms", "30 days")])
     assert [s["kind"] for s in view["standards"]] == ["cost driver", "legal standard", "capacity"]
     assert (view["counterparty"], view["owner"], view["intro"]) == (None, None, None)
     assert view["meta"] == {"title": "ACME renewal: proposal", "author": "", "subject": "sales proposal", "keywords": "sales"}
     partial = edit(BASE, {"issues.2": {"id": "scope", "name": "Scope", "kind": "text", "positions": ["all", "core"]},
                           "meso.0.terms.scope": "core"})
-    rows = editions.proposal(deal(partial), "acme", Settings())["options"]["rows"]
+    rows = editions.proposal(deal(edit(partial, {"currency": "GBP"})), "acme", Settings())["options"]["rows"]
+    assert rows[0] == ("Price", "money", ["124,000 GBP", "126,000 GBP"])
     assert rows[2] == ("Scope", "text", ["core", ""])  # an issue some options leave out; issues none sets are not rows
     assert len(rows) == 3
 
@@ -127,3 +130,38 @@ def test_readiness_groups_findings_by_rule_in_order():
     ]
     assert pack.rationale.get("anchor-without-basis")  # the pack explains the rule
     assert editions.readiness([], pack) == []
+
+
+def test_a_recipient_s_view_names_that_recipient_only_and_lists_text_issues_to_agree():
+    data = edit(BASE, {"status": "active", "issues.2": {"id": "scope", "name": "Scope", "kind": "text", "positions": ["a", "b"]},
+                       "proposal": {"valid_until": "2027-01-20",
+                                    "recipients": [{"name": "Jo Park", "email": "jo@acme.example", "org": "ACME"},
+                                                   {"name": "Sam Lee"}]}})
+    jo, sam = editions.recipients(deal(data), "acme")
+    assert (jo["slug"], jo["name"], jo["org"], sam["slug"], sam["org"]) == ("jo-park", "Jo Park", "ACME", "sam-lee", None)
+    assert jo["line"] == f"Prepared for Jo Park, ACME · Reference {jo['code']}" and sam["line"].startswith("Prepared for Sam Lee · ")
+    view = editions.proposal(deal(data), "acme", Settings(), jo)
+    assert (view["valid_until"], view["draft"], view["also"], view["recipient"]) == (D(2027, 1, 20), False, ["Scope"], jo)
+    assert view["meta"]["subject"] == f"sales proposal prepared for Jo Park, ACME · Reference {jo['code']}"
+    assert "Sam Lee" not in json.dumps(view, default=str) and "jo@acme.example" not in json.dumps(view, default=str)
+    assert editions.proposal(deal(data), "acme", Settings())["recipient"] is None
+
+
+def test_internal_view_falls_back_to_the_pack_where_a_context_says_nothing():
+    pack = load_packs()["power-based"]
+    bare_context = pack.contexts["sales"].model_copy(update={"issue_examples": [], "tradeables": [], "tradeables_text": None,
+                                                             "pause_script": None})
+    plain = pack.model_copy(update={"contexts": {**pack.contexts, "sales": bare_context}})
+    d = deal(BASE)
+    view = editions.internal(d, "acme", plain, analyse(d, plain), [], [], Settings(), "a.yaml", {})
+    assert view["issue_examples"] == pack.preparation["issues"].examples and view["issue_examples"]
+    assert view["tradeables"] == pack.tools.tradeables and view["tradeables"]
+    assert view["tradeables_text"] == pack.preparation["tradeables"].text and view["tradeables_text"]
+    assert view["pause_script"] == pack.pause_script.replace("{date}", "31 January 2027")
+
+
+def test_readiness_of_a_rule_the_pack_does_not_explain():
+    from negdocs.errors import Problem
+
+    (entry,) = editions.readiness([Problem("d.yaml", 2, "a message", "made-up-rule", "warning")], load_packs()["power-based"])
+    assert (entry["rule"], entry["why"], entry["points"]) == ("made-up-rule", "", [{"text": "A message.", "line": 2}])

@@ -24,6 +24,7 @@ def layout(tmp_path):
     (root / "templates").mkdir(parents=True)
     (root / "templates/style.css").write_text("body { color: red }")
     (root / "templates/my file.css").write_text("spaced")
+    (root / "templates/\ufffd.css").write_text("what %ff would name if bad escapes were replaced, not refused")
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text("secret")

@@ -333,3 +333,18 @@ def test_the_old_side_is_named_by_its_path_even_with_a_colon(repo):
     (repo.root / "playbooks/x:Bad.yaml").unlink()
     result = repo.run("diff", "--rev", "HEAD")
     assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr
+
+
+def test_rev_labels_a_deal_outside_the_project_as_a_path_from_it(repo):
+    """`diff --rev REV ..` may reach deals beside the project: their labels work as typed."""
+    project = repo.root / "project"
+    (project / "playbooks").mkdir(parents=True)
+    (repo.root / "playbooks/acme.yaml").rename(project / "playbooks/acme.yaml")
+    result = repo.run("diff", "--rev", "HEAD", ".", "--format", "json")  # from the top: both places
+    assert [(d["old"], d["status"]) for d in json.loads(result.stdout)] == [
+        ("HEAD:playbooks/acme.yaml", "removed"), ("HEAD:project/playbooks/acme.yaml", "added")]
+    from negdocs.git.diff import diff_rev
+
+    diffs = diff_rev("HEAD", [repo.root / "playbooks"], project)
+    assert [(d.old_label, d.new_label, d.status) for d in diffs] == [
+        ("HEAD:../playbooks/acme.yaml", "../playbooks/acme.yaml", "removed")]

@@ -38,8 +38,8 @@ def test_editing_one_deal_rebuilds_only_that_deal_and_the_index(project):
     assert result.rebuilt == ["playbooks/sales/acme-renewal.yaml"]
     after = tree(project / "build")
     changed = sorted(k for k in after if after[k] != before.get(k))
-    assert changed == [".negdocs-build.json", "acme-renewal.html", "index.html", "proposal/acme-renewal.html",
-                       "proposal/index.html", "proposal/search-index.js", "search-index.js"]
+    package = [f"proposal/acme-renewal{copy}.{ext}" for copy in ("", "/jose-alvarez", "/priya-raman") for ext in ("docx", "html")]
+    assert changed == sorted([".negdocs-build.json", "acme-renewal.html", "index.html", "search-index.js", *package])
     assert after == tree(run(project, out="clean", force=True).out)
 
 
@@ -68,7 +68,7 @@ def test_deleted_deal_outputs_are_removed(project):
 def test_settings_change_and_force_rebuild_all(project):
     run(project)
     settings = project / "negdocs.yaml"
-    settings.write_text(settings.read_text().replace("site_title: Negotiation playbooks", "site_title: Deal desk"))
+    settings.write_text(settings.read_text() + "site_title: Deal desk\n")
     assert len(run(project).rebuilt) == 5
     assert len(run(project, force=True).rebuilt) == 5
     assert run(project).rebuilt == []
@@ -198,7 +198,7 @@ def test_shards_partition_the_deals_and_index_merges_them(project, monkeypatch):
         result = runner.invoke(cli, ["build", "--no-pdf", "--edition", "all", "--shard", f"{k}/3", "--out", f"shard{k}"])
         assert result.exit_code == 0, result.output
     pages = [sorted(n for n in tree(project / f"shard{k}") if n.endswith(".html") and "index" not in n) for k in (1, 2, 3)]
-    assert sum(map(len, pages)) == 10 and len(set(sum(pages, []))) == 10  # each deal in exactly one shard
+    assert sum(map(len, pages)) == 11 and len(set(sum(pages, []))) == 11  # each deal in exactly one shard
     merged = runner.invoke(cli, ["index", "shard1", "shard2", "shard3", "--out", "site"])
     assert merged.exit_code == 0, merged.output
     whole = run(project, out="whole")
@@ -233,3 +233,228 @@ def test_progress_bar_on_a_terminal():
     assert "[######------------------] 1/4 PDF" in drawn and "4/4 PDF" in drawn and "s left" in drawn
     assert drawn.endswith("\r")  # the bar is cleared before the summary
     assert "\n" not in drawn
+
+
+def test_the_logo_file_is_in_the_key(small):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="{}" height="10"/></svg>'
+    small.write("logo.svg", svg.format(4))
+    small.write("negdocs.yaml", (REPO / "negdocs.yaml").read_text() + "logo: logo.svg\n")
+    run(small.root)
+    small.write("logo.svg", svg.format(6))  # negdocs.yaml unchanged: only the file's bytes differ
+    assert sorted(rebuilt_equals_clean(small.root)) == ["playbooks/acme.yaml", "playbooks/guide.yaml"]
+
+
+def test_a_file_in_templates_that_is_not_text_does_not_stop_a_dynamic_include(small):
+    small.write("templates/picture.png", b"\x89PNG\r\n\x1a\n\xff\xfe")
+    small.write("templates/internal.html", RUNNING)
+    small.write("templates/parts/running.html", '{% include "parts/" ~ "leaf.html" %}')
+    small.write("templates/parts/leaf.html", "MARK1")
+    run(small.root)
+    small.write("templates/parts/leaf.html", "MARK2")
+    assert "playbooks/acme.yaml" in rebuilt_equals_clean(small.root)
+
+
+# -- the key and the manifest records, unit by unit
+
+def keys(root, pdf=False):
+    from negdocs.analyse.strategy import pack_files
+    from negdocs.build import _renderer
+    from negdocs.output import incremental
+    from negdocs.project import Project
+
+    project = Project.load(root)
+    return incremental.Keys(project, pack_files(root), _renderer(project).env, pdf)
+
+
+def test_sha_keeps_parts_apart():
+    from negdocs.output.incremental import sha
+
+    assert sha("ab", "c") != sha("a", "bc") != sha("abc")
+    assert sha("a") != sha("a", "") and sha(b"a") == sha("a")
+
+
+def test_the_print_stylesheet_is_in_the_key_of_printed_internal_pages_only(small, monkeypatch):
+    deal = keys(small.root).deal("0" * 64, {})
+    before = {(pdf, e): keys(small.root, pdf).page(deal, e) for pdf in (False, True) for e in ("internal", "proposal")}
+    small.write("templates/print.css", "@page { size: A5 }")
+    after = {(pdf, e): keys(small.root, pdf).page(deal, e) for pdf in (False, True) for e in ("internal", "proposal")}
+    assert [k for k in before if before[k] != after[k]] == [(True, "internal")]
+
+
+def test_the_weasyprint_version_is_in_the_key_of_pdf_builds(small, monkeypatch):
+    from negdocs.output import incremental
+
+    plain, printed = keys(small.root).common, keys(small.root, pdf=True).common
+    assert plain != printed
+    monkeypatch.setattr(incremental, "_weasyprint_version", lambda: "999.0")
+    assert keys(small.root, pdf=True).common != printed
+    assert keys(small.root).common == plain
+
+
+def test_keys_are_stable_and_a_broken_template_is_reported_by_the_render(small):
+    one, two = keys(small.root), keys(small.root)
+    assert one.common == two.common and one.page("k", "internal") == two.page("k", "internal")
+    assert one.deal("d", {"commit": "a"}) != one.deal("d", {"commit": "b"}) != one.deal("e", {"commit": "b"})
+    small.write("templates/internal.html", "{% extends %}")
+    broken = keys(small.root)
+    assert broken.template("internal.html") == broken.template("internal.html") != one.template("internal.html")
+
+
+def test_only_well_formed_records_are_reused(small):
+    import copy
+    import json
+
+    from negdocs.output import incremental
+
+    run(small.root)
+    manifest = json.loads((small.root / "build/.negdocs-build.json").read_text())
+    good = manifest["deals"]["playbooks/acme.yaml"]
+    assert incremental.valid_record(good) and incremental.deals(manifest) == manifest["deals"]
+    finding = {"path": "p", "line": 1, "message": "m", "rule": "r", "severity": "warning"}
+    corrupt = [
+        lambda r: r.pop("key"), lambda r: r.update(key=1), lambda r: r.update(id=None), lambda r: r.update(line=True),
+        lambda r: r.update(line="3"), lambda r: r.update(outputs=[]), lambda r: r.update(outputs={"a": 1}),
+        lambda r: r.update(findings={}), lambda r: r.update(findings=[{**finding, "line": "1"}]),
+        lambda r: r.update(findings=[{**finding, "extra": 1}]), lambda r: r.update(findings=[["p", 1]]),
+        lambda r: r.update(entries=[]), lambda r: r["entries"].update(internal={"title": "no id"}),
+        lambda r: r["entries"].update(internal={"id": 1}), lambda r: r["entries"].update(internal="x"),
+        lambda r: r["entries"]["internal"].update(close_by="2027-13-45"),
+        lambda r: r["entries"]["internal"].update(close_by=20270101), lambda r: r.update(search=[]),
+        lambda r: r["search"].update(internal="x"),
+    ]
+    for n, spoil in enumerate(corrupt):
+        record = copy.deepcopy(good)
+        spoil(record)
+        assert not incremental.valid_record(record), n
+        assert incremental.deals({"deals": {"playbooks/acme.yaml": record}}) == {}, n
+    fine = copy.deepcopy(good)
+    fine["findings"] = [finding]
+    fine["entries"]["internal"]["close_by"] = None
+    assert incremental.valid_record(fine)
+    assert incremental.valid_record({**good, "entries": {**good["entries"], "x": {"id": "a", "close_by": "2027-01-31"}}})
+    for manifest_deals in (None, [], "x"):
+        assert incremental.deals({"deals": manifest_deals}) == {}
+    assert incremental.deals({}) == {}
+
+
+def test_a_deal_with_valid_until_is_checked_again_the_next_day(tmp_path, monkeypatch):
+    """proposal-expired depends on the day: such a deal has the date in its key, others do not."""
+    import datetime as dt
+
+    from negdocs import dates
+
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "playbooks/offer.yaml").write_text("format: negdocs/v1\ntitle: Offer\ncontext: sales\n"
+                                                  "counterparty: {name: ACME}\nproposal: {valid_until: 2027-03-01}\n")
+    (tmp_path / "playbooks/guide.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: sales\n")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    day = [dt.date(2027, 3, 1)]
+    monkeypatch.setattr(dates, "today", lambda: day[0])
+    assert [p.rule for p in run(tmp_path).problems] == []
+    assert run(tmp_path).rebuilt == []
+    day[0] = dt.date(2027, 3, 2)
+    again = run(tmp_path)
+    assert again.rebuilt == ["playbooks/offer.yaml"]
+    assert [p.rule for p in again.problems] == ["proposal-expired"]
+
+
+def test_the_logo_file_is_in_the_key(small):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="{}" height="10"/></svg>'
+    small.write("logo.svg", svg.format(4))
+    small.write("negdocs.yaml", (REPO / "negdocs.yaml").read_text() + "logo: logo.svg\n")
+    run(small.root)
+    small.write("logo.svg", svg.format(6))  # negdocs.yaml unchanged: only the file's bytes differ
+    assert sorted(rebuilt_equals_clean(small.root)) == ["playbooks/acme.yaml", "playbooks/guide.yaml"]
+
+
+def test_a_file_in_templates_that_is_not_text_does_not_stop_a_dynamic_include(small):
+    small.write("templates/picture.png", b"\x89PNG\r\n\x1a\n\xff\xfe")
+    small.write("templates/internal.html", RUNNING)
+    small.write("templates/parts/running.html", '{% include "parts/" ~ "leaf.html" %}')
+    small.write("templates/parts/leaf.html", "MARK1")
+    run(small.root)
+    small.write("templates/parts/leaf.html", "MARK2")
+    assert "playbooks/acme.yaml" in rebuilt_equals_clean(small.root)
+
+
+# -- the key and the manifest records, unit by unit
+
+def keys(root, pdf=False):
+    from negdocs.analyse.strategy import pack_files
+    from negdocs.build import _renderer
+    from negdocs.output import incremental
+    from negdocs.project import Project
+
+    project = Project.load(root)
+    return incremental.Keys(project, pack_files(root), _renderer(project).env, pdf)
+
+
+def test_sha_keeps_parts_apart():
+    from negdocs.output.incremental import sha
+
+    assert sha("ab", "c") != sha("a", "bc") != sha("abc")
+    assert sha("a") != sha("a", "") and sha(b"a") == sha("a")
+
+
+def test_the_print_stylesheet_is_in_the_key_of_printed_internal_pages_only(small, monkeypatch):
+    deal = keys(small.root).deal("0" * 64, {})
+    before = {(pdf, e): keys(small.root, pdf).page(deal, e) for pdf in (False, True) for e in ("internal", "proposal")}
+    small.write("templates/print.css", "@page { size: A5 }")
+    after = {(pdf, e): keys(small.root, pdf).page(deal, e) for pdf in (False, True) for e in ("internal", "proposal")}
+    assert [k for k in before if before[k] != after[k]] == [(True, "internal")]
+
+
+def test_the_weasyprint_version_is_in_the_key_of_pdf_builds(small, monkeypatch):
+    from negdocs.output import incremental
+
+    plain, printed = keys(small.root).common, keys(small.root, pdf=True).common
+    assert plain != printed
+    monkeypatch.setattr(incremental, "_weasyprint_version", lambda: "999.0")
+    assert keys(small.root, pdf=True).common != printed
+    assert keys(small.root).common == plain
+
+
+def test_keys_are_stable_and_a_broken_template_is_reported_by_the_render(small):
+    one, two = keys(small.root), keys(small.root)
+    assert one.common == two.common and one.page("k", "internal") == two.page("k", "internal")
+    assert one.deal("d", {"commit": "a"}) != one.deal("d", {"commit": "b"}) != one.deal("e", {"commit": "b"})
+    small.write("templates/internal.html", "{% extends %}")
+    broken = keys(small.root)
+    assert broken.template("internal.html") == broken.template("internal.html") != one.template("internal.html")
+
+
+def test_only_well_formed_records_are_reused(small):
+    import copy
+    import json
+
+    from negdocs.output import incremental
+
+    run(small.root)
+    manifest = json.loads((small.root / "build/.negdocs-build.json").read_text())
+    good = manifest["deals"]["playbooks/acme.yaml"]
+    assert incremental.valid_record(good) and incremental.deals(manifest) == manifest["deals"]
+    finding = {"path": "p", "line": 1, "message": "m", "rule": "r", "severity": "warning"}
+    corrupt = [
+        lambda r: r.pop("key"), lambda r: r.update(key=1), lambda r: r.update(id=None), lambda r: r.update(line=True),
+        lambda r: r.update(line="3"), lambda r: r.update(outputs=[]), lambda r: r.update(outputs={"a": 1}),
+        lambda r: r.update(findings={}), lambda r: r.update(findings=[{**finding, "line": "1"}]),
+        lambda r: r.update(findings=[{**finding, "extra": 1}]), lambda r: r.update(findings=[["p", 1]]),
+        lambda r: r.update(entries=[]), lambda r: r["entries"].update(internal={"title": "no id"}),
+        lambda r: r["entries"].update(internal={"id": 1}), lambda r: r["entries"].update(internal="x"),
+        lambda r: r["entries"]["internal"].update(close_by="2027-13-45"),
+        lambda r: r["entries"]["internal"].update(close_by=20270101), lambda r: r.update(search=[]),
+        lambda r: r["search"].update(internal="x"),
+    ]
+    for n, spoil in enumerate(corrupt):
+        record = copy.deepcopy(good)
+        spoil(record)
+        assert not incremental.valid_record(record), n
+        assert incremental.deals({"deals": {"playbooks/acme.yaml": record}}) == {}, n
+    fine = copy.deepcopy(good)
+    fine["findings"] = [finding]
+    fine["entries"]["internal"]["close_by"] = None
+    assert incremental.valid_record(fine)
+    assert incremental.valid_record({**good, "entries": {**good["entries"], "x": {"id": "a", "close_by": "2027-01-31"}}})
+    for manifest_deals in (None, [], "x"):
+        assert incremental.deals({"deals": manifest_deals}) == {}
+    assert incremental.deals({}) == {}

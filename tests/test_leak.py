@@ -11,7 +11,15 @@ Both proposals are built and two detectors run on them:
 * markers: internal text holds unique markers and internal numbers unique values; none may
   appear in any spelling (`120000`, `120,000`, `120k`, `$120,000`...), while every shared marker
   must. A value that is both internal and shared is shared: the generator sometimes makes one
-  (a `target` equal to the shared `open`, a person who is also the deal's `owner`).
+  (a `target` equal to the shared `open`, a person who is also the deal's `owner`);
+* recipients: each recipient's stamped copy names that recipient only (no other recipient's
+  name, organisation or e-mail address, and no address at all), and the unstamped package
+  names none.
+
+Every file of the package is read whole: HTML; every part of each Word file (document,
+headers, footers, docProps...), decompressed; each PDF's text and every object. The one
+value that differs by design is a copy's reference code (an HMAC over the terms): the
+differential detector compares stamped copies with their codes masked.
 
 ``test_detectors_fire_on_a_planted_leak`` plants leaks into the proposal path itself and
 proves that each detector catches them there.
@@ -21,6 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 import pytest
@@ -30,22 +40,38 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
+from negdocs.analyse import reference
 from negdocs.build import build
-from negdocs.render import editions
+from negdocs.load.recipients import slug
+from negdocs.render import docx, editions
 
 # What the proposal may show of an internal field, by field: FORMAT.md's one exception is the
-# visible DRAFT mark on a draft deal's proposal. When that mark lands, add  "status": {"draft"}
-# here; the generator then varies `status` only among the values the proposal must not tell apart.
-MAY_SHOW: dict[str, set[str]] = {}
+# visible DRAFT mark on a draft deal's proposal, so the generator varies `status` only among the
+# values the proposal must not tell apart (tests/test_proposal_outputs.py checks the mark).
+MAY_SHOW: dict[str, set[str]] = {"status": {"draft"}}
 
 MANIFEST = ".negdocs-build.json"  # outside DIR/proposal/; its promise is another test's
 
 
+LOCALES = ("en", "de", "fr", "es")
+GROUPS = (",", ".", " ", "\u202f", "\u00a0", "'")  # English, German/Spanish, French (narrow no-break space)...
+
+
 def spellings(n: int) -> set[str]:
-    """How a number may be written in a document."""
+    """How a number may be written in a document, in any of the four languages: 120000,
+    120,000, 120.000,00 $, 120 000 $US (narrow no-break space), US$120,000, 120k..."""
     grouped = f"{n:,}"
-    return {str(n), grouped, grouped.replace(",", "."), grouped.replace(",", " "), grouped.replace(",", "\u202f"),
-            f"{round(n / 1000)}k", f"${grouped}", f"{n / 1000:g}k"}
+    found = {str(n), f"{round(n / 1000)}k", f"{n / 1000:g}k", f"{round(n / 1000)}\u00a0k", f"{round(n / 1000)} k"}
+    for group in GROUPS:
+        found |= {grouped.replace(",", group), f"${grouped.replace(',', group)}", f"US${grouped.replace(',', group)}"}
+    return found
+
+
+# The proposal's money in each language's spelling (CLDR, as Babel bundles it): an oracle
+# written out by hand, not computed by the code under test.
+OPEN_SPELLING = {"en": lambda n: f"{n:,} USD", "de": lambda n: f"{n:,}".replace(",", ".") + "\u00a0$",
+                 "fr": lambda n: f"{n:,}".replace(",", "\u202f") + "\u00a0$US",
+                 "es": lambda n: f"{n:,}".replace(",", ".") + "\u00a0US$"}
 
 
 @dataclass
@@ -62,6 +88,7 @@ class Case:
     sides: tuple[Side, Side]
     shared: set[str]  # markers of shared fields: each must appear
     shared_numbers: set[int]  # values of shared fields (an internal field may hold one too)
+    recipients: list[dict] = field(default_factory=list)  # name, email, org (each seen by its recipient only)
 
 
 @st.composite
@@ -100,6 +127,9 @@ def deal_pairs(draw) -> Case:
     with_meso = draw(st.booleans())
     meso = [{"name": public(), "note": public(), "terms": {i["id"]: i["open"] for i in money}} for _ in range(2)] if with_meso else []
     owner, counterparty = public(), public()
+    recipients = [{"name": f"{public()} {given}", "email": f"mail{next(counter):04d}@example.com"} for given in ("Ann", "Bo")]
+    if draw(st.booleans()):
+        recipients[0]["org"] = public()
     common = {
         "format": "negdocs/v1", "title": public(), "context": draw(st.sampled_from(["sales", "partnership", "procurement", "hiring"])),
         "owner": owner, "currency": "USD", "close_by": "2027-03-31",
@@ -108,12 +138,14 @@ def deal_pairs(draw) -> Case:
         "meso": meso,
         "implementation": [{"task": public(), "owner": public(), "due": "2027-04-15", "metric": public()}],
         "public_escalation": {"step": public(), "by": "2027-03-15"},
-        "proposal": {"intro": public()},
+        "proposal": {"intro": public(), "recipients": recipients},
+        "cp_locale": draw(st.sampled_from(LOCALES)),  # the proposal's language
     }
 
     # -- internal fields, different on the two sides
     pairs = {
         "strategy": two(["power-based", "principled"]), "status": two(["draft", "active", "closed"], "status"),
+        "locale": two(LOCALES),  # our team's language: never the proposal's
         "stakes": two(["low", "medium", "high"]), "relationship": two(["one-off", "repeated"]),
         "reputation_sensitive": two([True, False]), "culture": two(["direct", "indirect", "high-power-distance"]),
         "risk": two(["low", "medium", "high"]), "political_cost": two(["low", "medium", "high"]),
@@ -141,7 +173,7 @@ def deal_pairs(draw) -> Case:
             issues.append({**issue, "target": values[0], "floor": values[1], "walk_away": values[2], "their_walk_away": values[3],
                            "weight": pairs["weights"][k][n], "tradeable": pairs["tradeable"][k][n],
                            "basis": [secret_id if b == "secret" else b for b in pairs["basis"][k][n]]})
-        # a text issue with no MESO term has nothing to show in the proposal: its ladder is internal
+        # a text issue with no MESO term is listed by name under "Also to agree": its ladder is internal
         issues.append({"id": "scope", "name": "Scope", "kind": "text", "positions": [secret(side), secret(side)]})
         scripts = ([{"say": secret(side)}, {"use": "governance", "term": secret(side), "verification": secret(side), "alternative": secret(side)},
                     {"use": "floor", "issue": "issue-0", "ask": secret(side), "give": secret(side)}] if n == 0 else
@@ -153,9 +185,9 @@ def deal_pairs(draw) -> Case:
             side.markers.add(owner)  # internal and shared: may appear
         side.deal.update({
             "format": common["format"], "title": common["title"], "context": common["context"], "strategy": pick["strategy"],
-            "status": pick["status"], "owner": owner, "currency": "USD", "close_by": common["close_by"], "stakes": pick["stakes"],
+            "status": pick["status"], "locale": pick["locale"], "owner": owner, "currency": "USD", "close_by": common["close_by"], "stakes": pick["stakes"],
             "summary": secret(side),
-            "counterparty": {"name": counterparty, "relationship": pick["relationship"],
+            "counterparty": {"name": counterparty, "locale": common["cp_locale"], "relationship": pick["relationship"],
                              "reputation_sensitive": pick["reputation_sensitive"], "culture": pick["culture"], "their_batna": secret(side)},
             "batna": {"summary": secret(side), "value": secret_number(side), "time": secret(side), "risk": pick["risk"],
                       "political_cost": pick["political_cost"], "evidence": [secret_id], "strengthen": [secret(side)]},
@@ -177,7 +209,7 @@ def deal_pairs(draw) -> Case:
             "checks": {"ignore": pick["ignore"]},
         })
     shared_numbers = {i["open"] for i in money}
-    return Case(sides, shared, shared_numbers)
+    return Case(sides, shared, shared_numbers, recipients)
 
 
 def _proposal(root, deal, pdf=False) -> dict[str, bytes]:
@@ -187,6 +219,18 @@ def _proposal(root, deal, pdf=False) -> dict[str, bytes]:
     result = build(out=root / "build", pdf=pdf, edition="proposal", root=root, force=True, jobs=1)
     assert result.problems == [] or all(not p.is_error for p in result.problems)
     return {name: (result.out / name).read_bytes() for name in result.files if name != MANIFEST}
+
+
+def readable(name: str, data: bytes) -> str:
+    """A package file as the detectors read it: HTML as text; every part of a Word file
+    (document, headers, footers, docProps, relationships...) decompressed; a PDF's text and
+    every object."""
+    if name.endswith(".pdf"):
+        return _pdf_strings(data)
+    if name.endswith(".docx"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(f"{part}\n{archive.read(part).decode('utf-8')}" for part in archive.namelist())
+    return data.decode("utf-8")
 
 
 def _pdf_strings(data: bytes) -> str:
@@ -231,16 +275,53 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
     return out
 
 
+def recipient_leaks(texts: dict[str, str], case: Case) -> list[str]:
+    """Recipients named where they must not be: in another recipient's copy, or in the
+    unstamped package; and e-mail addresses anywhere (they are never printed)."""
+    found = []
+    for name, text in texts.items():
+        own = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] if name.count("/") > 1 else None  # proposal/<id>/<slug>.*
+        for r in case.recipients:
+            shown = [r["name"], r.get("org")] if slug(r["name"]) != own else []
+            found += [f"{name}: {value!r}" for value in [*shown, r["email"]] if value and value in text]
+    return found
+
+
+def masked(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files with each stamped copy's reference code replaced: the one value that differs
+    by design between deals whose terms differ."""
+    out = {}
+    for name, data in files.items():
+        if name.count("/") > 1:
+            text = readable(name, data)
+            for code in reference.find(text) + re.findall(r'name="negdocs-reference" content="(\w+)"', text):
+                text = text.replace(code, "CODE")
+            data = text.encode("utf-8")
+        out[name] = data
+    return out
+
+
 def check_pair(tmp_path_factory, case: Case) -> None:
     builds = [_proposal(tmp_path_factory.mktemp("leak"), side.deal) for side in case.sides]
     for side, files in zip(case.sides, builds):
-        text = b"".join(files.values()).decode("utf-8")
+        texts = {name: readable(name, data) for name, data in files.items()}
+        text = "\n".join(texts.values())
         assert marker_leaks(text, side, case) == [], "internal values leaked into the proposal"
         assert sorted(m for m in case.shared if m not in text) == [], "shared values missing from the proposal"
+        assert recipient_leaks(texts, case) == [], "a recipient is named where only they may be"
+        assert len([n for n in files if n.count("/") > 1]) == 2 * len(case.recipients)  # HTML and Word per copy
+        locale = side.deal["counterparty"]["locale"]
+        assert f'<html lang="{locale}">' in text, "the proposal is in the counterparty's language"
         for issue in side.deal["issues"]:
             if issue["kind"] == "money":
-                assert f"{issue['open']:,} USD" in text
-    assert differences(*builds) == [], "internal fields leaked: proposals of deals that differ only in them differ"
+                assert OPEN_SPELLING[locale](issue["open"]) in text
+    assert differences(*map(masked, builds)) == [], "internal fields leaked: proposals of deals that differ only in them differ"
+
+
+@pytest.mark.parametrize("spelled", ["120.000,00\u00a0$", "120\u202f000\u00a0$US", "120.000\u00a0US$", "US$120,000", "120k"])
+def test_every_languages_spelling_of_a_number_is_caught(spelled):
+    side = Side({}, numbers={120000})
+    assert marker_leaks(f"<p>Total: {spelled}</p>", side, Case((side, side), set(), set())) != []
 
 
 LEAK_SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -257,13 +338,22 @@ def test_proposal_html_never_leaks(tmp_path_factory, case):
 @given(deal_pairs())
 def test_proposal_pdf_never_leaks(tmp_path_factory, case):
     root = tmp_path_factory.mktemp("leakpdf")  # one root and out folder, so the two PDFs can be byte-identical
-    pdfs = [_proposal(root, side.deal, pdf=True)["proposal/deal.pdf"] for side in case.sides]
-    for side, data in zip(case.sides, pdfs):
-        text = _pdf_strings(data)
-        assert marker_leaks(text, side, case) == [], "internal values leaked into the proposal PDF"
-        squashed = "".join(text.split())
-        assert sorted(m for m in case.shared if m not in squashed) == [], "shared values missing from the proposal PDF"
-    assert pdfs[0] == pdfs[1], "internal fields leaked: the PDFs of deals that differ only in them differ"
+    builds = [{n: d for n, d in _proposal(root, side.deal, pdf=True).items() if n.endswith(".pdf")} for side in case.sides]
+    for side, pdfs in zip(case.sides, builds):
+        assert len(pdfs) == 1 + len(case.recipients)
+        texts = {name: _pdf_strings(data) for name, data in pdfs.items()}
+        for name, text in texts.items():
+            assert marker_leaks(text, side, case) == [], f"internal values leaked into {name}"
+        assert recipient_leaks(texts, case) == [], "a recipient is named where only they may be"
+        squashed = "".join(texts["proposal/deal.pdf"].split())
+        assert sorted(m for m in case.shared if m not in squashed and not _recipient_marker(m, case)) == [], \
+            "shared values missing from the proposal PDF"
+    assert builds[0]["proposal/deal.pdf"] == builds[1]["proposal/deal.pdf"], \
+        "internal fields leaked: the PDFs of deals that differ only in them differ"
+
+
+def _recipient_marker(marker: str, case: Case) -> bool:
+    return any(marker in f"{r['name']} {r.get('org')}" for r in case.recipients)
 
 
 # -- the detectors work on the proposal path ------------------------------------------------------
@@ -272,8 +362,29 @@ def _append(ctx, key, value):
     ctx["meta"][key] = f"{ctx['meta'][key]}, {value}"
 
 
+def _other_recipient(deal, ctx):
+    if ctx["recipient"]:
+        ctx.update(title=f"{ctx['title']} {' '.join(r.name for r in deal.proposal.recipients)}")
+
+
+def _email(deal, ctx):
+    if ctx["recipient"]:
+        ctx["recipient"]["line"] += f" {deal.proposal.recipients[0].email}"
+
+
+def _word_comments(patch):
+    """The Word file alone gets the fault: its core properties' comments (docProps/core.xml)."""
+    real = docx._properties
+
+    def leaky(doc, meta):
+        real(doc, meta)
+        doc.core_properties.comments = meta.get("hidden", "")
+
+    patch.setattr(docx, "_properties", leaky)
+
+
 PLANTS = {
-    # name: (what the faulty proposal view adds, detectors that must fire)
+    # name: (what the faulty proposal view adds, detectors that must fire[, other faults to plant])
     "stakes in the metadata keywords": (lambda deal, ctx: _append(ctx, "keywords", deal.stakes), {"differential"}),
     "tradeable in the author attribute": (lambda deal, ctx: _append(ctx, "author", deal.issues[0].tradeable), {"differential"}),
     "weight in the page text": (lambda deal, ctx: ctx.update(title=f"{ctx['title']} ({deal.issues[0].weight})"), {"differential"}),
@@ -282,11 +393,15 @@ PLANTS = {
     "summary in the introduction": (lambda deal, ctx: ctx.update(intro=f"{ctx['intro']} {deal.summary}"), {"differential", "markers"}),
     "walk-away in the introduction": (lambda deal, ctx: ctx.update(intro=f"{ctx['intro']} {int(deal.issues[0].walk_away):,}"),
                                       {"differential", "markers"}),
+    "summary in the Word properties only": (lambda deal, ctx: ctx["meta"].update(hidden=deal.summary),
+                                            {"differential", "markers"}, _word_comments),
+    "every recipient named on each copy": (_other_recipient, {"recipients"}),
+    "the recipient's e-mail address on the stamp": (_email, {"recipients"}),
 }
 
 
 @contextlib.contextmanager
-def planted(plant):
+def planted(plant, also=None):
     """The proposal view with a fault planted: it copies an internal field of the deal into its context."""
     real = editions.proposal
 
@@ -297,6 +412,8 @@ def planted(plant):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(editions, "proposal", leaky)
+        if also is not None:
+            also(patch)
         yield
 
 
@@ -304,13 +421,17 @@ def planted(plant):
 @settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=deal_pairs())
 def test_detectors_fire_on_a_planted_leak(tmp_path_factory, plant, case):
-    fault, detectors = PLANTS[plant]
-    with planted(fault):
+    fault, detectors, *also = PLANTS[plant]
+    with planted(fault, *also):
         builds = [_proposal(tmp_path_factory.mktemp("planted"), side.deal) for side in case.sides]
-    assert differences(*builds) != [], "the differential detector missed a planted leak"
-    if "markers" in detectors:
-        for side, files in zip(case.sides, builds):
-            assert marker_leaks(b"".join(files.values()).decode("utf-8"), side, case) != []
+    if "differential" in detectors:
+        assert differences(*map(masked, builds)) != [], "the differential detector missed a planted leak"
+    for side, files in zip(case.sides, builds):
+        texts = {name: readable(name, data) for name, data in files.items()}
+        if "markers" in detectors:
+            assert marker_leaks("\n".join(texts.values()), side, case) != []
+        if "recipients" in detectors:
+            assert recipient_leaks(texts, case) != []
 
 
 @pytest.mark.pdf

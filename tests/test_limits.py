@@ -73,3 +73,16 @@ def test_a_fifo_is_refused_without_blocking(tmp_path):
     with pytest.raises(NegdocsError) as caught:
         read_source(tmp_path / "pipe.yaml", "pipe.yaml", root=tmp_path)
     assert str(caught.value) == "pipe.yaml:1: error yaml: not a regular file"
+
+
+def test_many_unknown_names_do_not_cost_a_search_each(make_project):
+    # 1,500 evidence ids and 5,000 dangling references: a "did you mean" search for each would
+    # compare 7.5 million pairs (over 10 s of CPU); only the first 100 of a file get one
+    evidence = ",".join(f"{{id: e{k}, kind: other, summary: s}}" for k in range(1_500))
+    refs = ",".join(f"e{k}x" for k in range(5_000))
+    project = make_project({"playbooks/r.yaml": MINIMAL + f"evidence: [{evidence}]\nbatna: {{evidence: [{refs}]}}\n"})
+    result = run_limited(["check"], project.root, memory_mb=300, cpu_s=5)
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 1 and len(lines) == 5_000, result.stderr.decode()[-2000:]
+    assert "playbooks/r.yaml:5: error reference: batna.evidence[0]: unknown evidence 'e0x' (did you mean 'e0'?)" in lines
+    assert "playbooks/r.yaml:5: error reference: batna.evidence[4999]: unknown evidence 'e4999x'" in lines

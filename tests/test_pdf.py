@@ -8,7 +8,6 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_examples
 
 pytestmark = pytest.mark.pdf
 
@@ -20,15 +19,13 @@ def _build(root, out, jobs):
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pdf")
-    copy_examples(root)
-    return root
+def built(examples_pdf):
+    return examples_pdf  # one build of the examples for this module and test_pdf_pages.py
 
 
 @pytest.fixture(scope="module")
-def built(project):
-    return _build(project, "build", 2)
+def project(built):
+    return built.out.parent
 
 
 def _reader(built, name) -> PdfReader:
@@ -124,3 +121,38 @@ def test_recycled_workers_print_the_same_pdfs(tmp_path, monkeypatch):
     assert len(pdfs) == 3 and pdfs == [name for name in recycled.files if name.endswith(".pdf")]
     for name in pdfs:
         assert (normal.out / name).read_bytes() == (recycled.out / name).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def localized(tmp_path_factory):
+    """One example deal (the largest) built in German, French and Spanish, both editions, with PDFs."""
+    from negdocs.build import build
+
+    import shutil
+
+    from conftest import EXAMPLES, REPO
+
+    root = tmp_path_factory.mktemp("pdf-locales")
+    (root / "playbooks").mkdir()
+    shutil.copy(EXAMPLES / "sales" / "acme-renewal.yaml", root / "playbooks")
+    shutil.copy(REPO / "negdocs.yaml", root)  # the example's sign-offs name the roles of its matrix
+    return {locale: build(out=root / locale, pdf=True, jobs=2, edition="all", root=root, locale=locale)
+            for locale in ("de", "fr", "es")}
+
+
+@pytest.mark.parametrize("locale, page_of, section", [("de", "Seite 2 von", "Auf einen Blick"),
+                                                      ("fr", "Page 2 sur", "En bref"),
+                                                      ("es", "Página 2 de", "De un vistazo")])
+def test_localized_pdfs(localized, locale, page_of, section):
+    """The PDF's language (/Lang, from <html lang>), tagged PDF/UA, no WeasyPrint warning, its words translated."""
+    built = localized[locale]
+    assert built.pdf_warnings == []
+    for name in ("acme-renewal.pdf", "proposal/acme-renewal.pdf"):
+        reader = _reader(built, name)
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == locale, name
+        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], name
+        assert b"pdfuaid" in root["/Metadata"].get_object().get_data(), name  # declared PDF/UA-1
+    reader = _reader(built, "acme-renewal.pdf")
+    assert page_of in reader.pages[1].extract_text()
+    assert section in _outline_titles(reader.outline)

@@ -95,9 +95,11 @@ def test_internal_index_has_the_portfolio_and_the_proposal_index_none_of_it(make
     assert '<th scope="col" class="col-value num" data-sort="number">Value</th>' in index
     assert ('aria-label="Deal value by context and sign-off state, in USD: sales 158,000 USD (approved 158,000 USD); '
             'partnership 885,600 USD (approved 885,600 USD);') in index
-    proposal = (result.out / "proposal" / "index.html").read_text()
-    for internal in ("Portfolio", "885,600", "2,540,000", "approved", "warning", "<svg"):
-        assert internal not in proposal
+    proposals = [p for p in (result.out / "proposal").rglob("*.html")]
+    assert proposals
+    for page in proposals:
+        for internal in ("portfolio-filters", "885,600", "2,540,000", "Sign-offs", "warning", "<svg"):
+            assert internal not in page.read_text(), (page.name, internal)
 
 
 def test_chart_splits_value_by_context_and_state():

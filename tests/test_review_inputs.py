@@ -58,6 +58,7 @@ def test_a_git_blob_over_the_size_limit_is_refused(make_project):
     ('<rect style="fill: url(http://evil.example.com/p.svg#g)"/>', "'http://evil.example.com/p.svg#g'"),
     ('<style>@import "https://evil.example.com/a.css";</style>', "'@import'"),
     ('<use href="other.svg#logo"/>', "'other.svg#logo'"),
+    ('<image href="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="/>', "'data:image/svg+xml,...'"),
 ])
 def test_an_svg_logo_with_outside_references_is_refused_by_name(make_project, body, reference):
     project = make_project({"playbooks/g.yaml": MINIMAL, "brand/logo.svg": SVG.format(body),
@@ -67,7 +68,7 @@ def test_an_svg_logo_with_outside_references_is_refused_by_name(make_project, bo
     assert result.stderr.splitlines()[0] == (
         f"negdocs.yaml:1: error schema: logo: 'brand/logo.svg' refers to {reference} outside the SVG; a logo must be "
         "self-contained (negdocs fetches nothing): embed or remove the reference")
-    assert "data:" not in result.output
+    assert "base64" not in result.output
 
 
 @pytest.mark.parametrize("name, data, message", [
@@ -111,3 +112,13 @@ def test_a_huge_key_is_shortened_in_messages(make_project):
     result = project.run("check")
     assert result.exit_code == 1
     assert result.stdout == f"playbooks/g.yaml:5: error schema: review.{'k' * 37}...: input should be a valid string, got a list\n"
+
+
+def test_every_reader_is_held_to_the_size_limit_in_parse():
+    from negdocs.errors import NegdocsError
+    from negdocs.load.loader import MAX_BYTES, parse
+
+    for text in ("#" * (MAX_BYTES + 1), "#" + "é" * (MAX_BYTES // 2)):  # characters or UTF-8 bytes over the limit
+        with pytest.raises(NegdocsError) as caught:
+            parse(text, "HEAD:g.yaml")
+        assert str(caught.value).startswith("HEAD:g.yaml:1: error yaml: file is 1,048,57")

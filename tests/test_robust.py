@@ -42,7 +42,7 @@ def test_out_of_range_environment_is_harmless(make_project, monkeypatch):
 
 
 def test_merging_shards_of_different_editions_is_a_usage_error(make_project):
-    project = make_project({f"playbooks/d{n}.yaml": MINIMAL for n in range(8)})
+    project = make_project({f"playbooks/d{n}.yaml": MINIMAL + "counterparty: {name: ACME}\n" for n in range(8)})
     assert project.run("build", "--no-pdf", "--shard", "1/2", "--out", "s1", "--edition", "proposal").exit_code == 0
     assert project.run("build", "--no-pdf", "--shard", "2/2", "--out", "s2").exit_code == 0
     for shard in ("s1", "s2"):  # both shards hold deals, so their editions really differ
@@ -66,3 +66,11 @@ def test_diff_of_a_folder_and_serve_on_a_busy_port_are_usage_errors(make_project
         busy.listen()
         result = project.run("serve", "--port", str(busy.getsockname()[1]))
     assert result.exit_code == 2 and "cannot listen" in result.stderr
+
+
+def test_a_key_with_a_line_break_is_named_on_one_line(make_project):
+    """Found by the fuzz campaign: a key holding a newline reached a message raw and split it."""
+    project = make_project({"playbooks/d.yaml": 'format: negdocs/v1\ntitle: T\ncontext: sales\n"a\\nb": "\\x1f"\n'})
+    result = project.run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(r"playbooks/d.yaml:4: error yaml: a\x0ab: character U+001F"), result.stdout

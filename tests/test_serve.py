@@ -193,10 +193,12 @@ SECRET_DEAL = DEAL + ("issues:\n  - id: price\n    name: Price\n    kind: money\
 
 def test_proposal_mode_lists_proposals_and_shows_nothing_internal(serving):
     server = serving("--edition", "proposal", files={"playbooks/acme.yaml": SECRET_DEAL.format(title="Acme <renewal>"),
-                                                     "playbooks/beta.yaml": DEAL.format(title="Beta deal")})
+                                                     "playbooks/beta.yaml": DEAL.format(title="Beta deal")
+                                                     + "counterparty: {name: Beta}\nproposal:\n  recipients: [{name: Jo Park}]\n"})
     front = fetch(server.url)  # the URL serve announced
     assert '<a href="/proposal/acme.html">Acme &lt;renewal&gt;' in front
     assert '<a href="/proposal/beta.html">Beta deal' in front
+    assert '<a href="/proposal/beta/jo-park.html">Beta deal: proposal for Beta (copy for jo-park)' in front
     assert fetch(server.url + "proposal/") == front
     assert "Acme &lt;renewal&gt;" in fetch(server.url + "proposal/acme.html")
     assert not list(server.project.root.rglob("index.html"))  # the listing is never written to disk

@@ -30,6 +30,10 @@ def test_wheel_ships_templates_and_packs(wheel):
     assert "negdocs/templates/internal.html" in names
     assert "negdocs/analyse/strategies/power-based.yaml" in names
     assert "negdocs/analyse/strategies/principled.yaml" in names
+    for locale in ("de", "fr", "es"):  # the languages: packs, compiled catalogs, face-threat phrases
+        assert f"negdocs/analyse/strategies/power-based.{locale}.yaml" in names
+        assert f"negdocs/locale/{locale}/LC_MESSAGES/negdocs.mo" in names
+    assert "negdocs/analyse/checks/face_threats.yaml" in names
 
 
 def test_installed_wheel_builds_a_bare_project(wheel, tmp_path):
@@ -46,3 +50,8 @@ def test_installed_wheel_builds_a_bare_project(wheel, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert '<h1 id="title">Guide</h1>' in (project / "build" / "guide.html").read_text()
+    result = subprocess.run([sys.executable, "-m", "negdocs", "build", "--no-pdf", "--locale", "de", "--out", "de"], env=env,
+                            cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '<html lang="de">' in (project / "de" / "guide.html").read_text(encoding="utf-8")
+    assert "Auf einen Blick" in (project / "de" / "guide.html").read_text(encoding="utf-8")

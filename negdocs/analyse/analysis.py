@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from negdocs.i18n import Lang, current
 from negdocs.load.model import NUMERIC_KINDS, Deal, Issue
 
 if TYPE_CHECKING:
@@ -103,20 +104,25 @@ def batna_check(deal: Deal) -> BatnaCheck | None:
     return BatnaCheck(sum(i.walk_away for i in money), deal.batna.value, directions.pop())
 
 
-def do_not_use(deal: Deal) -> dict[str, str]:
-    """Why power-based is the wrong strategy for this deal (empty when it fits)."""
+def do_not_use(deal: Deal, t: Lang | None = None) -> dict[str, str]:
+    """Why power-based is the wrong strategy for this deal (empty when it fits), in ``t``'s language."""
     if deal.strategy != "power-based":
         return {}
+    t = t or current()
     reasons = {}
     cp = deal.counterparty
     if cp and cp.relationship == "repeated" and cp.reputation_sensitive and deal.stakes == "low":
-        reasons["relationship-over-gain"] = ("the relationship is repeated and reputation-sensitive while the stakes are "
-                                             "low: pressing the advantage risks more trust than it can win")
+        reasons["relationship-over-gain"] = t._("the relationship is repeated and reputation-sensitive while the stakes are "
+                                                "low: pressing the advantage risks more trust than it can win")
     if deal.power and not any(p.real for p in deal.power):
-        reasons["perceived-power"] = "every source of leverage listed is perceived only (`real: false`): a bluff that can be exposed"
-    if cp and cp.culture in ("indirect", "high-power-distance") and not any(e.private for e in deal.escalation):
-        reasons["face-culture"] = (f"the counterparty's culture is {cp.culture} and no escalation step offers a private "
-                                   "sponsor preview, so open pressure leaves no way to save face")
+        reasons["perceived-power"] = t._("every source of leverage listed is perceived only (`real: false`): a bluff that "
+                                         "can be exposed")
+    if cp and cp.culture == "indirect" and not any(e.private for e in deal.escalation):
+        reasons["face-culture"] = t._("the counterparty's culture is indirect and no escalation step offers a private "
+                                      "sponsor preview, so open pressure leaves no way to save face")
+    if cp and cp.culture == "high-power-distance" and not any(e.private for e in deal.escalation):
+        reasons["face-culture"] = t._("the counterparty's culture is high-power-distance and no escalation step offers a "
+                                      "private sponsor preview, so open pressure leaves no way to save face")
     return reasons
 
 

@@ -1,12 +1,8 @@
-"""Sign-offs: the fingerprint of a deal's economic terms and the approval matrix applied to it.
+"""Sign-offs: the approval matrix applied to a deal, and what changed in the terms a sign-off covers.
 
-The **fingerprint** (FORMAT.md) is the first 12 hex characters of the SHA-256 of a canonical
-JSON of the terms a sign-off covers: ``strategy`` and ``currency`` (defaults applied),
-``batna.value``, each issue's id, kind, better, open, target, floor, walk_away,
-their_walk_away and positions, the MESO options' names and terms, and the concessions'
-item, give and get. Keys are sorted, lists keep file order, numbers are as the model holds
-them with whole floats written as integers, absent values are null; comments, key order,
-quoting, layout and every other field leave it unchanged.
+A sign-off carries the **fingerprint** of the terms it approved (:mod:`negdocs.analyse.fingerprint`,
+FORMAT.md): any change of those terms makes it stale; comments, key order, quoting, layout and
+every other field leave it unchanged.
 
 A rule of the matrix applies to a deal (never to a guide) when all of its conditions hold.
 Depth and value are compared in exact rational arithmetic on the numbers' YAML text; no
@@ -15,54 +11,17 @@ binary floating point takes part in a comparison.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from negdocs.analyse.fingerprint import canonical, fingerprint, is_guide, terms  # noqa: F401 (the API of sign-offs)
 from negdocs.load.model import Approval, Deal
 from negdocs.money import exact, format_decimal, format_value
 
-ISSUE_TERMS = ("id", "kind", "better", "open", "target", "floor", "walk_away", "their_walk_away", "positions")
 STATES = ("missing", "stale", "approved", "none")  # a deal's overall state, worst first
-
-
-def is_guide(deal: Deal) -> bool:
-    """A guide has no counterparty and no issues: no rule applies to it."""
-    return deal.counterparty is None and not deal.issues
-
-
-def _plain(value):
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def terms(deal: Deal) -> dict:
-    """The economic terms a sign-off covers, as plain JSON values."""
-    return _plain({
-        "strategy": deal.strategy,
-        "currency": deal.currency,
-        "batna": {"value": deal.batna.value if deal.batna else None},
-        "issues": [{name: getattr(i, name) for name in ISSUE_TERMS} for i in deal.issues],
-        "meso": [{"name": o.name, "terms": dict(o.terms)} for o in deal.meso],
-        "concessions": [{"item": c.item, "give": c.give, "get": c.get} for c in deal.concessions],
-    })
-
-
-def canonical(deal: Deal) -> bytes:
-    return json.dumps(terms(deal), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-
-
-def fingerprint(deal: Deal) -> str:
-    """12 lowercase hex characters identifying the deal's economic terms."""
-    return hashlib.sha256(canonical(deal)).hexdigest()[:12]
 
 
 def changes(old: Deal, new: Deal) -> list[str]:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 
 from negdocs import phrases
-from negdocs.dates import long_date
+from negdocs.i18n import current
 from negdocs.load.model import Deal, Script
-from negdocs.money import format_value
 
 SPLIT = re.compile(r"(\{[a-z_]+\})")
 # Who usually gains from a higher number, per context, for templates shown with blanks.
@@ -35,7 +34,7 @@ def basis_labels(deal: Deal, ids: list[str]) -> tuple[str, list[tuple]]:
     found = [(n, e) for n, e in enumerate(deal.evidence) if e.id in ids and e.shareable]
     found.sort(key=lambda item: ids.index(item[1].id))
     if not found:
-        return phrases.NO_SHAREABLE_BASIS, []
+        return current().gettext(phrases.NO_SHAREABLE_BASIS), []
     text = phrases.join_and([phrases.evidence_label(e) for _, e in found])
     return text, [("evidence", n, "label" if e.label else "summary") for n, e in found]
 
@@ -47,7 +46,7 @@ def slot_values(deal: Deal, script: Script, n: int = 0) -> tuple[dict[str, str],
     if script.use == "floor":
         n, issue = next((n, i) for n, i in enumerate(deal.issues) if i.id == script.issue)
         basis, fields = basis_labels(deal, issue.basis)
-        values = {"issue": phrases.clean(issue.name), "floor": format_value(issue.floor, issue.kind, deal.currency),
+        values = {"issue": phrases.clean(issue.name), "floor": current().value(issue.floor, issue.kind, deal.currency),
                   "basis": basis, "ask": phrases.clean(script.ask), "give": phrases.clean(script.give)}
         where = {"issue": ("issues", n, "name"), "basis": fields[0] if len(fields) == 1 else ("issues", n, "basis"),
                  "ask": loc + ("ask",), "give": loc + ("give",)}
@@ -55,12 +54,12 @@ def slot_values(deal: Deal, script: Script, n: int = 0) -> tuple[dict[str, str],
     if script.use == "deadline":
         item = deal.deadlines[script.deadline]
         at = ("deadlines", script.deadline)
-        return ({"date": long_date(item.date), "what": phrases.clean(item.what), "why": phrases.clean(item.why)},
+        return ({"date": current().date(item.date), "what": phrases.clean(item.what), "why": phrases.clean(item.why)},
                 {"what": at + ("what",), "why": at + ("why",)})
     if script.use == "escalation":
         step = deal.escalation[script.escalation]
         at = ("escalation", script.escalation)
-        return {"step": phrases.clean(step.step), "by": long_date(step.by)}, {"step": at + ("step",)}
+        return {"step": phrases.clean(step.step), "by": current().date(step.by)}, {"step": at + ("step",)}
     slots = [s for s in ("term", "verification", "alternative", "risk", "remedy") if getattr(script, s) is not None]
     return {s: phrases.clean(getattr(script, s)) for s in slots}, {s: loc + (s,) for s in slots}
 
@@ -80,7 +79,7 @@ def segments(text: str, values: dict[str, str] | None) -> tuple[tuple[str, bool]
                 starts = not before or before[-1] in ".!?"
                 out.append((phrases.sentence_case(value) if starts else phrases.mid_sentence(value), True))
             else:
-                out.append((f"[{phrases.BLANKS.get(name, name.replace('_', ' '))}]", False))
+                out.append((phrases.blank(name), False))
         else:
             out.append((part, False))
     return tuple(out)
@@ -113,8 +112,9 @@ def too_long(deal: Deal, pack) -> list[tuple[tuple, str]]:
         if script.say is not None:
             count = phrases.words(script.say)
             if count > phrases.UTTERANCE_WORDS:
-                found.append((("scripts", n, "say"), f"runs to {count} words; keep a line you say in one go to "
-                              f"{phrases.UTTERANCE_WORDS} words or split it in two"))
+                found.append((("scripts", n, "say"), current()._(
+                    "runs to {count} words; keep a line you say in one go to {limit} words or split it in two",
+                    count=count, limit=phrases.UTTERANCE_WORDS)))
             continue
         if script.use is None or script.use not in pack.scripts:
             continue
@@ -126,7 +126,8 @@ def too_long(deal: Deal, pack) -> list[tuple[tuple, str]]:
         longest = max(where, key=lambda slot: phrases.words(values.get(slot, "")))
         from negdocs.load.validate import dotted
 
-        found.append((("scripts", n), f"the filled {script.use} script runs to {count} words, over the "
-                      f"{phrases.UTTERANCE_WORDS} that can be said in one go; shorten {dotted(where[longest])} "
-                      f"({phrases.words(values[longest])} words)"))
+        found.append((("scripts", n), current()._(
+            "the filled {script} script runs to {count} words, over the {limit} that can be said in one go; shorten "
+            "{field} ({words} words)", script=script.use, count=count, limit=phrases.UTTERANCE_WORDS,
+            field=dotted(where[longest]), words=phrases.words(values[longest]))))
     return found

@@ -59,7 +59,7 @@ def approve(path: Path, role: str, by: str, on: dt.date | None = None, root: Pat
     from negdocs.build import load_one
     from negdocs.commands import yamledit
     from negdocs.dates import today
-    from negdocs.load.loader import OUTSIDE, escapes, read_limited
+    from negdocs.load.files import OUTSIDE, escapes, read_limited
     from negdocs.load.validate import suggest
     from negdocs.project import Project
 

@@ -152,7 +152,9 @@ class Site:
                 match = _TITLE.search((self.folder / name).read_text(encoding="utf-8"))
             except OSError:
                 continue
-            found.append((f"/{name}", html.unescape(match.group(1)).strip() if match else name))
+            title = html.unescape(match.group(1)).strip() if match else name
+            copy = f" (copy for {Path(name).stem})" if name.count("/") > 1 else ""  # proposal/<id>/<slug>.html
+            found.append((f"/{name}", title + copy))
         return found
 
     def close(self):

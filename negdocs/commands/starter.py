@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from negdocs.errors import NegdocsError, Problem
-from negdocs.load.loader import escapes
+from negdocs.load.files import escapes
 from negdocs.load.model import is_slug
 
 STARTERS = Path(__file__).parent / "starters"

@@ -1,12 +1,15 @@
 """A semantic diff of two versions of a deal, in negotiation terms.
 
-Lists are matched by identity (issue and evidence ids, MESO option names, concession
-items...), never by position; numeric moves say which way they went for us given
-``better``; check findings that appeared or cleared are listed too.
+Every field of a deal is compared. Lists are matched by identity (issue and evidence ids,
+MESO option names, concession items...), never by position (scripts, which have no name,
+excepted); numeric moves say which way they went for us given ``better``; check findings that
+appeared or cleared are listed too. Each change keeps the user's values apart from its words,
+so every output format escapes them its own way (:mod:`negdocs.output.escape`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +24,17 @@ from negdocs.money import format_value
 from negdocs.output import escape
 
 MOVES = ("open", "target", "floor", "walk_away")
-# list section -> the fields that name its items (the first one set), to match them by name
+# every field of a deal is compared (a test keeps this true): values at the top level...
+TOP = ("id", "title", "context", "strategy", "status", "owner", "currency", "close_by", "stakes", "summary", "notes",
+       "red_lines", "locale")
+# ...sections of named fields...
+SECTIONS = ("counterparty", "batna", "proposal", "checks")
+# ...and lists: section -> the fields that name its items (the first one set), to match them by
+# name; () matches by position (scripts have no name)
 KEYS = {"evidence": ("id",), "deadlines": ("what",), "meso": ("name",), "concessions": ("item",),
-        "implementation": ("task",), "escalation": ("step",), "people": ("name",), "power": ("summary", "source")}
-TOP = ("title", "context", "strategy", "status", "owner", "currency", "close_by", "stakes", "summary", "notes")
+        "implementation": ("task",), "escalation": ("step",), "people": ("name",), "power": ("summary", "source"),
+        "scripts": ()}
+# issues and review have their own comparisons below
 
 
 class Quoted(str):
@@ -115,7 +125,7 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
         if a != b:
             result.changes.append(Change("deal", "", name, _plain(a), _plain(b), f"{name}: {{}} -> {{}}", (_show(a), _show(b))))
     _compare_issues(old, new, result, cur)
-    for section in ("counterparty", "batna"):
+    for section in SECTIONS:
         a, b = getattr(old, section), getattr(new, section)
         if a is None and b is None:
             continue
@@ -129,6 +139,10 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
                                              f"{section}.{key}: {{}} -> {{}}", shown))
     for section, keys in KEYS.items():
         _compare_list(section, keys, getattr(old, section), getattr(new, section), result)
+    for prompt in sorted(set(old.review) | set(new.review)):
+        a, b = old.review.get(prompt), new.review.get(prompt)
+        if a != b:
+            result.changes.append(Change("review", prompt, "", a, b, "review {}: {} -> {}", (Quoted(prompt), _show(a), _show(b))))
     _compare_approvals(old, new, result)
     old_f = _findings(old, old_source, ignore)
     new_f = _findings(new, new_source, ignore)
@@ -184,8 +198,8 @@ def _direction(name: str, old, new, issue, cur: str) -> str:
 def _keyed(items: list, keys: tuple[str, ...]) -> dict:
     """Items by their name; a repeated name gets ``#2``, ``#3``... so no item hides behind another."""
     out: dict = {}
-    for x in items:
-        name = str(next(v for v in (getattr(x, k) for k in keys) if v is not None))
+    for n, x in enumerate(items, 1):
+        name = str(next((v for v in (getattr(x, k) for k in keys) if v is not None), f"#{n}"))
         n = 1
         while (shown := name if n == 1 else f"{name} #{n}") in out:
             n += 1
@@ -321,7 +335,7 @@ def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
     diffs = []
     for status, name in changed:
         path = top / name
-        shown = path.relative_to(base).as_posix() if path.is_relative_to(base) else name
+        shown = Path(os.path.relpath(path, base)).as_posix()  # as the user would type it
         spec = f"{rev}:{shown}"
         if status == "D":
             old, _ = load(blob_source(gitinfo.blob(top, commit, name, spec), spec, shown), packs)

@@ -11,9 +11,7 @@ goes through :func:`parse`, so the limits hold whatever the bytes came from.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,14 +19,14 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from negdocs.errors import NegdocsError, Problem, short
+from negdocs.errors import NegdocsError, Problem, printable, short
+from negdocs.load.files import MAX_BYTES, read_limited
 
 try:  # libyaml's C parser is an order of magnitude faster when present.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
-MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 100_000  # values built, counting every alias expansion
 MAX_TEXT = 2 * MAX_BYTES  # characters of scalar text built, counting every alias expansion
@@ -49,7 +47,8 @@ def dotted(loc) -> str:
     """``('issues', 0, 'open')`` -> ``issues[0].open``."""
     out = ""
     for part in loc:
-        part = part if isinstance(part, int) or len(str(part)) <= 40 else str(part)[:37] + "..."  # a key of 1 MiB
+        if not isinstance(part, int):  # a key is text from the file: short, and no line breaks or controls
+            part = printable(str(part) if len(str(part)) <= 40 else str(part)[:37] + "...")
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -98,51 +97,6 @@ def read_source(path: Path, display: str, empty_ok: bool = False, raw: bytes | N
     builder = _build(text, display)
     data, lines = builder.result()
     return Source(path, display, data, lines, hashlib.sha256(raw).hexdigest(), builder.numbers)
-
-
-def escapes(path: Path, root: Path) -> bool:
-    """True when ``path`` lies inside ``root`` as written but resolves outside it: a link (or a
-    linked folder) that leads out of the project. A path written outside ``root`` is the
-    caller's own choice and does not count."""
-    try:
-        written = Path(os.path.abspath(path))
-        if not any(written.is_relative_to(base) for base in (Path(os.path.abspath(root)), root.resolve())):
-            return False
-        return not path.resolve().is_relative_to(root.resolve())
-    except (OSError, ValueError, RuntimeError):  # a loop of links, a name the system refuses
-        return True
-
-
-OUTSIDE = "is a link to a file outside the project; negdocs reads only files inside it: replace the link with the file"
-
-
-def read_limited(path: Path, display: str, root: Path | None = None) -> bytes:
-    """The bytes of a regular file of at most :data:`MAX_BYTES`; never blocks on a FIFO or reads
-    past the limit, even if the file grows while it is read. A file inside ``root`` (default:
-    the current folder) that links outside it is refused unread."""
-
-    def fail(message: str):
-        raise NegdocsError(Problem(display, 1, message, rule="yaml"))
-
-    if escapes(path, root or Path.cwd()):
-        fail(OUTSIDE)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except (OSError, ValueError) as exc:
-        fail(f"cannot read file: {getattr(exc, 'strerror', None) or exc}")
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            fail("not a regular file")
-        if info.st_size > MAX_BYTES:
-            fail(f"file is {info.st_size:,} bytes; the limit is {MAX_BYTES:,} bytes")
-        try:
-            raw = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            fail(f"cannot read file: {exc.strerror or exc}")
-    if len(raw) > MAX_BYTES:
-        fail(f"file is over {MAX_BYTES:,} bytes, the limit")
-    return raw
 
 
 def parse(text: str, display: str) -> tuple[dict, dict]:

@@ -12,10 +12,12 @@ import re
 import unicodedata
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 from negdocs import FORMAT_VERSION
 from negdocs.errors import short
+from negdocs.i18n import check_locale
+from negdocs.load import recipients
 from negdocs.load.currencies import ISO_4217
 
 # Patterns are matched whole (``fullmatch``): ``$`` alone would accept a trailing newline.
@@ -50,6 +52,7 @@ def _currency(value):
     raise ValueError(f"{short(value)} is not an ISO 4217 currency code such as USD, EUR or GBP{hint}")
 
 
+LocaleCode = Annotated[Literal["en", "de", "fr", "es"], BeforeValidator(check_locale)]
 Slug = Annotated[str, Field(pattern=SLUG_RE.pattern, max_length=80, json_schema_extra={"examples": ["price"]})]
 Date = Annotated[dt.date, BeforeValidator(_date), Field(json_schema_extra={"format": "date"})]
 Currency = Annotated[str, BeforeValidator(_currency), Field(pattern=r"^[A-Z]{3}$")]
@@ -111,6 +114,8 @@ class Counterparty(Strict):
     culture: Literal["direct", "indirect", "high-power-distance"] | None = Field(
         None, description="Their negotiation culture; picks the culture notes and the face-saving checks. Internal.")
     their_batna: str | None = Field(None, description="Our estimate of their best alternative. Internal.")
+    locale: LocaleCode | None = Field(None, description="Language of the proposal: `en`, `de`, `fr` or `es`; default: "
+                                      "`locale` of negdocs.yaml, else `en` (never the deal's own). Shared.")
 
 
 class Batna(Strict):
@@ -217,8 +222,24 @@ class Escalation(Strict):
     private: StrictBool = Field(False, description="True for a private sponsor preview: never in the proposal.")
 
 
+PlainLine = Annotated[str, AfterValidator(recipients.plain_line), Field(max_length=recipients.NAME_MAX)]
+Email = Annotated[str, AfterValidator(recipients.email), Field(max_length=recipients.EMAIL_MAX)]
+
+
+class Recipient(Strict):
+    name: PlainLine = Field(description="Who receives a stamped copy, as printed on it (\"Prepared for NAME\"); its slug "
+                                        "names the copy's files. Shared with this recipient only.")
+    email: Email | None = Field(None, description="The recipient's e-mail address. Shared with this recipient only.")
+    org: PlainLine | None = Field(None, description="The recipient's organisation, printed after the name. "
+                                                    "Shared with this recipient only.")
+
+
 class Proposal(Strict):
     intro: Markdown | None = Field(None, description="Opening text of the counterparty edition. Shared.")
+    valid_until: Date | None = Field(None, description="The proposal is printed as valid until this date (YYYY-MM-DD); "
+                                                       "`proposal-expired` warns once it has passed. Shared.")
+    recipients: list[Recipient] = Field(default_factory=list, description="Who receives a stamped copy of the proposal "
+                                        "(`name` required, `email`, `org`); each copy names only its own recipient.")
 
 
 FINGERPRINT_RE = re.compile(r"^[0-9a-fA-F]{12}$")
@@ -269,6 +290,8 @@ class Deal(Strict):
     strategy: Slug = Field("power-based", description="Strategy pack id: `power-based` (default), `principled`, or one the project adds. Internal.")
     status: Literal["draft", "active", "closed"] = Field("draft", description="Default `draft`. Internal.")
     owner: str | None = Field(None, description="Who runs the negotiation. Shared.")
+    locale: LocaleCode | None = Field(None, description="Language of the internal playbook: `en`, `de`, `fr` or `es`; "
+                                      "default: `locale` of negdocs.yaml, else `en`. Shared.")
     currency: Currency = Field("USD", description="ISO 4217 code (default USD); formats every money value. Shared.")
     close_by: Date | None = Field(None, description="Target signature date (YYYY-MM-DD). Shared.")
     stakes: Level | None = Field(None, description="What pressing the advantage could gain. Internal.")
@@ -285,7 +308,8 @@ class Deal(Strict):
     scripts: list[Script] = Field(default_factory=list, description="Lines to say, filled from this file. Internal.")
     implementation: list[Task] = Field(default_factory=list, description="Owners, dates and metrics after signature. Shared.")
     escalation: list[Escalation] = Field(default_factory=list, description="Steps before any power play. Shared unless `private: true`.")
-    proposal: Proposal | None = Field(None, description="Counterparty edition settings: `intro` (Markdown). Shared.")
+    proposal: Proposal | None = Field(None, description="Counterparty edition settings: `intro` (Markdown), `valid_until`, "
+                                                  "`recipients`. Shared.")
     review: dict[str, Markdown] = Field(default_factory=dict, description="Post-negotiation prompt -> answer, filled after close. Internal.")
     notes: Markdown | None = Field(None, description="Anything else (Markdown). Internal.")
     red_lines: list[str] = Field(default_factory=list, description="What we never say or show in the room; printed in the "

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ValidationError
 
 from negdocs.errors import Problem, short
+from negdocs.load import recipients
 from negdocs.load.loader import Source, dotted
 from negdocs.load.model import NUMERIC_KINDS, Deal, is_slug
 from negdocs.money import format_value
@@ -34,9 +35,15 @@ ALL_SLOTS = {slot for slots in SLOTS.values() for slot in slots}
 MAX_MARKDOWN = 100_000
 
 
+MAX_SUGGESTIONS = 100  # "did you mean" per file: each costs a comparison with every choice
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    choices = list(choices)
+    if len(str(word)) > 200 or len(choices) > 2000:  # nobody mistypes that; and it would cost too much
+        return ""
+    match = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    return f" (did you mean {short(match[0])}?)" if match else ""
 
 
 class Collector:
@@ -45,6 +52,13 @@ class Collector:
     def __init__(self, source: Source):
         self.source = source
         self.problems: list[Problem] = []
+        self.suggestions = 0
+
+    def suggest(self, word: str, choices: Iterable[str]) -> str:
+        """:func:`suggest`, for the first :data:`MAX_SUGGESTIONS` unknown names of the file only:
+        a file of 25,000 dangling references must not cost 25,000 searches."""
+        self.suggestions += 1
+        return suggest(word, choices) if self.suggestions <= MAX_SUGGESTIONS else ""
 
     def add(self, loc: tuple, message: str, rule: str = "schema", severity: str = "error"):
         where = f"{dotted(loc)}: " if loc else ""
@@ -68,6 +82,7 @@ def validate(source: Source, strategies: Iterable[str], warning_rules: Iterable[
     _check_meso(out, deal)
     _check_scripts(out, deal)
     _check_markdown(out, deal)
+    recipients.check(out, deal)
     return (deal if not out.problems else None), out.problems
 
 
@@ -110,7 +125,7 @@ def schema_problem(out: Collector, error: dict, root: type[BaseModel] = Deal):
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1], root)
         known = list(model.model_fields) if model else []
-        out.add(loc[:-1], f"unknown key {short(loc[-1])}{suggest(loc[-1], known)}")
+        out.add(loc[:-1], f"unknown key {short(loc[-1])}{out.suggest(loc[-1], known)}")
         out.problems[-1] = _at_line(out.problems[-1], out.source.line(loc))
     elif kind == "missing":
         out.add(loc[:-1], f"required key {short(loc[-1])} is missing")
@@ -119,7 +134,7 @@ def schema_problem(out: Collector, error: dict, root: type[BaseModel] = Deal):
             out.add(loc, f"{short(value)} is not a supported format version; supported: negdocs/v1")
         else:
             expected = error["ctx"]["expected"].replace("'", "")
-            out.add(loc, f"{short(value)} is not allowed; use one of: {expected}{suggest(value, expected.replace(' or ', ', ').split(', '))}")
+            out.add(loc, f"{short(value)} is not allowed; use one of: {expected}{out.suggest(value, expected.replace(' or ', ', ').split(', '))}")
     elif kind == "string_pattern_mismatch":
         if "pattern" in error.get("ctx", {}) and "a-z0-9" not in error["ctx"]["pattern"]:
             out.add(loc, f"{short(value)} does not match {error['ctx']['pattern']}")
@@ -188,14 +203,14 @@ def _check_id(out: Collector, deal: Deal):
 
 def _check_strategy(out: Collector, deal: Deal, strategies: set[str]):
     if deal.strategy not in strategies:
-        out.add(("strategy",), f"unknown strategy {deal.strategy!r}{suggest(deal.strategy, strategies)}; "
+        out.add(("strategy",), f"unknown strategy {deal.strategy!r}{out.suggest(deal.strategy, strategies)}; "
                 f"available: {', '.join(sorted(strategies))}")
 
 
 def _check_ignore(out: Collector, deal: Deal, rules: set[str]):
     for n, name in enumerate(deal.checks.ignore if deal.checks else []):
         if name not in rules:
-            out.add(("checks", "ignore", n), f"unknown rule {short(name)}{suggest(name, rules)}; errors cannot be ignored, "
+            out.add(("checks", "ignore", n), f"unknown rule {short(name)}{out.suggest(name, rules)}; errors cannot be ignored, "
                     "`negdocs rules` lists the warnings")
 
 
@@ -255,7 +270,7 @@ def _check_references(out: Collector, deal: Deal):
     for loc, ids in lists:
         for k, ref in enumerate(ids):
             if ref not in evidence:
-                out.add(loc + (k,), f"unknown evidence {short(ref)}{suggest(ref, evidence)}", rule="reference")
+                out.add(loc + (k,), f"unknown evidence {short(ref)}{out.suggest(ref, evidence)}", rule="reference")
 
 
 def _check_meso(out: Collector, deal: Deal):
@@ -266,7 +281,7 @@ def _check_meso(out: Collector, deal: Deal):
         for key, value in option.terms.items():
             issue = issues.get(key)
             if issue is None:
-                out.add(loc + (key,), f"unknown issue {short(key)}{suggest(key, issues)}", rule="reference")
+                out.add(loc + (key,), f"unknown issue {short(key)}{out.suggest(key, issues)}", rule="reference")
             elif issue.kind == "text":
                 if not issue.positions:
                     out.add(loc + (key,), f"{short(key)} has no `positions`; list them on the issue to offer {short(value)}")
@@ -302,7 +317,7 @@ def _check_scripts(out: Collector, deal: Deal):
         if script.use == "floor" and script.issue is not None:
             issue = issues.get(script.issue)
             if issue is None:
-                out.add(loc + ("issue",), f"unknown issue {short(script.issue)}{suggest(script.issue, issues)}", rule="reference")
+                out.add(loc + ("issue",), f"unknown issue {short(script.issue)}{out.suggest(script.issue, issues)}", rule="reference")
             elif issue.floor is None:
                 out.add(loc + ("issue",), f"issue {short(script.issue)} has no floor; add `floor` to it or use another template",
                         rule="script")

@@ -4,8 +4,10 @@ The manifest in the output folder records, per deal file, the key of each output
 produced. A deal whose key is unchanged is not parsed or rendered again; its files are
 carried over from the previous build. The key covers the deal file's bytes, its git
 provenance, the templates each edition uses (found by following extends/include/import),
-the strategy packs, ``negdocs.yaml``, SOURCE_DATE_EPOCH and the negdocs and WeasyPrint
-versions, so an incremental build is byte-identical to a clean one.
+the strategy packs, ``negdocs.yaml``, the language (``--locale``) and the catalogs,
+SOURCE_DATE_EPOCH, the negdocs and WeasyPrint versions and, for a deal with
+``proposal.valid_until``, today's date, so an incremental build is byte-identical to a clean
+one and reports the same findings.
 """
 
 from __future__ import annotations
@@ -63,13 +65,16 @@ def _source(env: jinja2.Environment, name: str) -> str:
 class Keys:
     """Computes output keys for one build."""
 
-    def __init__(self, project, pack_files: list[Path], env: jinja2.Environment, pdf: bool):
+    def __init__(self, project, pack_files: list[Path], env: jinja2.Environment, pdf: bool, extra: dict | None = None):
         settings = (project.root / "negdocs.yaml").read_bytes() if (project.root / "negdocs.yaml").is_file() else b""
         packs = [p.read_bytes() for p in sorted(pack_files)]
         weasy = _weasyprint_version() if pdf else "-"
+        from negdocs.i18n import catalog_digest
+
         self.common = sha(__version__, FORMAT_VERSION, weasy, settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
-                          project.logo or "", *packs)
+                          project.logo or "", project.locale, catalog_digest(), *packs)
         self.env = env
+        self.extra = extra or {}  # edition -> what else its outputs depend on (the Word template)
         self.pdf = pdf
         self._templates: dict[str, str] = {}
 
@@ -82,12 +87,18 @@ class Keys:
             self._templates[name] = sha(*(f"{k}\0{v}" for k, v in sorted(closure.items())))
         return self._templates[name]
 
-    def deal(self, digest: str, git: dict) -> str:
-        return sha(self.common, digest, json.dumps(git, sort_keys=True))
+    def deal(self, digest: str, git: dict, raw: bytes | None = None) -> str:
+        """The key of a deal file's outputs. A file that may set ``proposal.valid_until`` has
+        today's date in it too: ``proposal-expired`` depends on the day of the build."""
+        from negdocs.dates import today
+
+        day = today().isoformat() if raw is not None and b"valid_until" in raw else ""
+        return sha(self.common, digest, json.dumps(git, sort_keys=True), day)
 
     def page(self, deal_key: str, edition: str) -> str:
         printed = self.template("print.css") if self.pdf and edition == "internal" else ""
-        return sha(deal_key, edition, self.template(f"{edition}.html"), printed)
+        stamps = self.template("proposal-stamp.html") if edition == "proposal" else ""
+        return sha(deal_key, edition, self.template(f"{edition}.html"), printed, stamps, self.extra.get(edition, ""))
 
 
 def _weasyprint_version() -> str:
@@ -99,8 +110,9 @@ def _weasyprint_version() -> str:
         return "?"
 
 
-_RECORD = {"key": str, "id": str, "outputs": dict, "line": int, "entries": dict, "findings": list, "search": dict}
-_FINDING = {"path": str, "line": int, "message": str, "rule": str, "severity": str}
+_RECORD = {"key": str, "id": str, "outputs": dict, "line": int, "entries": dict, "findings": list, "search": dict,
+           "files": list}
+_FINDING = {"path": str, "line": int, "rule": str, "severity": str}  # and "message": text, or None (proposal builds)
 
 
 def _typed(value, spec: dict) -> bool:
@@ -142,11 +154,13 @@ def _entry(entry) -> bool:
 def valid_record(record) -> bool:
     """A deal's record as negdocs writes it. A manifest that verifies can still be made by
     hand, so nothing in it is used before it passes this."""
-    return (_typed(record, _RECORD)
+    return (_typed(record, _RECORD) and isinstance(record.get("skipped"), bool)
             and all(isinstance(k, str) and isinstance(v, str) for k, v in record["outputs"].items())
-            and all(_typed(f, _FINDING) and f.keys() == _FINDING.keys() for f in record["findings"])
+            and all(isinstance(name, str) for name in record["files"])
+            and all(_typed(f, _FINDING) and f.keys() == {*_FINDING, "message"} and isinstance(f["message"], (str, type(None)))
+                    for f in record["findings"])
             and all(isinstance(k, str) and _entry(v) for k, v in record["entries"].items())
-            and _portfolio(record["entries"].get("internal"))
+            and ("internal" not in record["entries"] or _portfolio(record["entries"]["internal"]))
             and all(isinstance(k, str) and isinstance(v, dict) for k, v in record["search"].items()))
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from negdocs import phrases
 from negdocs.analyse.analysis import Analysis, numeric
+from negdocs.i18n import current
 from negdocs.load.model import Deal, Issue
-from negdocs.money import format_value
 
 WIDTH, LEFT, RIGHT = 600, 16, 16
 FONT = 11  # user units: 9 pt when the chart spans a 174 mm text column (A4), never under 8 pt
@@ -187,8 +187,9 @@ def chart(deal: Deal, issue: Issue, analysis: Analysis) -> Chart | None:
     if not numeric(issue):
         return None
     cur = deal.currency
-    ours = [(getattr(issue, f), name) for f, name in OURS if getattr(issue, f) is not None]
-    theirs = [(getattr(issue, f), name) for f, name in THEIRS if getattr(issue, f) is not None]
+    t = current()  # labels and numbers in the language in effect
+    ours = [(getattr(issue, f), t.gettext(name)) for f, name in OURS if getattr(issue, f) is not None]
+    theirs = [(getattr(issue, f), t.gettext(name)) for f, name in THEIRS if getattr(issue, f) is not None]
     options = [(n, o.name, o.terms[issue.id]) for n, o in enumerate(deal.meso, 1)
                if isinstance(o.terms.get(issue.id), (int, float)) and not isinstance(o.terms.get(issue.id), bool)]
     values = [v for v, _ in ours + theirs] + [v for _, _, v in options]
@@ -204,7 +205,7 @@ def _draw(issue: Issue, cur: str, ours, theirs, options, zone) -> Chart:
     span = (high - low) or (abs(high) * 0.1 or 1)
     low, high = low - span * 0.07, high + span * 0.07
     width = WIDTH
-    fmt = lambda v: format_value(v, issue.kind, cur)  # noqa: E731
+    fmt = lambda v: current().value(v, issue.kind, cur)  # noqa: E731
 
     def x_of(value: float) -> float:
         share = (value - low) / (high - low)
@@ -243,7 +244,8 @@ def _draw(issue: Issue, cur: str, ours, theirs, options, zone) -> Chart:
         if b - a < 3:
             a, b = a - 1.5, b + 1.5
         band = (round(a, 1), round(b, 1))
-        zone_text = f"{fmt(zone.low)} to {fmt(zone.high)}" if issue.better == "higher" else f"{fmt(zone.high)} to {fmt(zone.low)}"
+        first, last = (zone.low, zone.high) if issue.better == "higher" else (zone.high, zone.low)
+        zone_text = current()._("{low} to {high}", low=fmt(first), high=fmt(last))
         outside = issue.target is not None and not (zone.low <= issue.target <= zone.high)
     elif zone is not None:
         no_zone = True
@@ -252,9 +254,10 @@ def _draw(issue: Issue, cur: str, ours, theirs, options, zone) -> Chart:
                                             zone_text if band else None, no_zone, outside,
                                             [(n, name, fmt(v)) for n, name, v in options])
     return Chart(issue, upper + lower, markers, tuple({"n": n, "name": name, "text": fmt(v)} for n, name, v in options),
-                 band, description, axis, track,
-                 bottom if options else below, round(bottom + 8, 1), width=round(width, 1), better_word=better,
-                 zone_text=zone_text, no_zone=no_zone, target_outside=outside)
+                 band, description, axis, track, bottom if options else below, round(bottom + 8, 1),
+                 width=round(width, 1), worse=current().gettext(phrases.CHART_WORSE),
+                 better=current().gettext(phrases.CHART_BETTER), better_word=better, zone_text=zone_text, no_zone=no_zone,
+                 target_outside=outside)
 
 
 def _narrowest(lines: tuple[str, ...]) -> tuple[str, ...]:

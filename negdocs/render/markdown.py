@@ -47,3 +47,54 @@ def render(text: str) -> Markup:
 def render_inline(text: str) -> Markup:
     """Markdown for one line (no surrounding paragraph)."""
     return Markup(_MD.renderInline(text or ""))
+
+
+def blocks(text: str) -> list[tuple[str, int, list[tuple[str, str]]]]:
+    """Markdown source -> plain blocks for formats without HTML (the Word proposal):
+    ``(kind, level, runs)`` with kind ``p``, ``h``, ``bullet``, ``number``, ``quote`` or
+    ``code``; level is a heading's level or a list item's depth; each run is ``(text, style)``
+    with style a string of ``b`` (bold), ``i`` (italic), ``s`` (struck), ``c`` (code). Links
+    keep their text and add their address in brackets; unsafe links are already dropped."""
+    out: list[tuple[str, int, list[tuple[str, str]]]] = []
+    lists: list[str] = []
+    kind, level = "p", 0
+    for token in _MD.parse(text or ""):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append("bullet" if token.type == "bullet_list_open" else "number")
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "heading_open":
+            kind, level = "h", int(token.tag[1])
+        elif token.type == "blockquote_open":
+            kind, level = "quote", 0
+        elif token.type == "paragraph_open" and kind != "quote":
+            kind, level = (lists[-1], len(lists)) if lists else ("p", 0)
+        elif token.type in ("code_block", "fence"):
+            out.append(("code", 0, [(token.content.rstrip("\n"), "c")]))
+        elif token.type == "inline":
+            out.append((kind, level, _runs(token.children or [])))
+        elif token.type in ("heading_close", "blockquote_close"):
+            kind, level = "p", 0
+    return out
+
+
+def _runs(children) -> list[tuple[str, str]]:
+    runs: list[tuple[str, str]] = []
+    style: set[str] = set()
+    links: list[str] = []
+    marks = {"strong": "b", "em": "i", "s": "s"}
+    for child in children:
+        name = child.type.rsplit("_", 1)[0]
+        if child.type in ("text", "code_inline"):
+            runs.append((child.content, "".join(sorted(style | ({"c"} if child.type == "code_inline" else set())))))
+        elif child.type in ("softbreak", "hardbreak"):
+            runs.append(("\n" if child.type == "hardbreak" else " ", ""))
+        elif name in marks:
+            (style.add if child.type.endswith("_open") else style.discard)(marks[name])
+        elif child.type == "link_open":
+            links.append(str(child.attrs.get("href", "")))
+        elif child.type == "link_close":
+            href = links.pop() if links else ""
+            if href and not href.startswith("#") and href != (runs[-1][0] if runs else ""):
+                runs.append((f" ({href.removeprefix('mailto:')})", ""))
+    return runs

@@ -26,6 +26,8 @@ class PdfJob:
     root: str  # files under this folder may be read; nothing else
     label: str  # names the deal in messages
     css: str = ""  # paged-media rules for the PDF only (string-set and string() are not valid for a browser)
+    stamps: str = ""  # HTML of the recipients' stamps, one page each (see negdocs.render.stamp)
+    copies: tuple = ()  # (output name, subject, keywords) of each stamped copy, one per stamp page
 
 
 @dataclass
@@ -34,6 +36,7 @@ class PdfResult:
     data: bytes = b""
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    copies: list[tuple[str, bytes]] = field(default_factory=list)  # the stamped copies: (name, PDF)
 
 
 _DATA_URI = re.compile(r"data:([\w.+-]+/[\w.+-]+)?[^\s\"'<>)]*")
@@ -135,6 +138,10 @@ def render(job: PdfJob) -> PdfResult:
 def _render(job: PdfJob) -> PdfResult:
     import weasyprint
 
+    from negdocs.render import weasyfast
+
+    weasyfast.install()  # costs that buy nothing visible (a no-op once done)
+
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
@@ -147,6 +154,12 @@ def _render(job: PdfJob) -> PdfResult:
         document = weasyprint.HTML(string=html, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher)
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=job.key.encode(),
                                   custom_metadata=True)
+        copies = []
+        if job.copies:
+            from negdocs.render.stamp import stamp
+
+            sheet = weasyprint.HTML(string=job.stamps, base_url=Path(job.root).as_uri() + "/", url_fetcher=fetcher).write_pdf()
+            copies = stamp(data, sheet, job.copies)
     except (_Timeout, MemoryError):
         raise
     except Exception as exc:  # WeasyPrint's own failures are reported per document
@@ -156,7 +169,7 @@ def _render(job: PdfJob) -> PdfResult:
     warnings = [f"refused to fetch {url}" for url in refused]
     warnings += [m for m in handler.messages if not m.startswith(("Failed to load", "Error fetching", "Failed to fetch"))
                  or not refused]
-    return PdfResult(job.key, data, warnings)
+    return PdfResult(job.key, data, warnings, copies=copies)
 
 
 def die_with_parent(parent: int, prctl: bool = True, watchdog: bool = True) -> None:
@@ -196,6 +209,10 @@ def _init_worker(parent: int):
     limit = MEMORY * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import weasyprint  # noqa: F401  (import once per worker)
+
+    from negdocs.render import weasyfast
+
+    weasyfast.install()
 
 
 def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> list[PdfResult]:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from negdocs.i18n import N_
 from negdocs.load.model import CONTEXTS
 from negdocs.money import format_decimal
 
 STATES = ("approved", "stale", "missing", "none")
-STATE_LABELS = {"approved": "approved", "stale": "stale sign-off", "missing": "sign-off missing", "none": "no sign-off needed"}
+STATE_LABELS = {"approved": N_("approved"), "stale": N_("stale sign-off"), "missing": N_("sign-off missing"),
+                "none": N_("no sign-off needed")}  # translated where they are shown
 COLOURS = {"approved": "#2e6b34", "stale": "#a15c00", "missing": "#b3261e", "none": "#6b7480"}  # 4.5:1 or more on white
 WIDTH, LABEL, BAR, ROW = 640, 110, 380, 30
 
@@ -82,14 +84,11 @@ def chart(rows: list[dict]) -> dict | None:
             if amount:
                 width = amount * BAR / top
                 segments.append({"state": state, "x": f"{x:.1f}", "width": f"{max(width, Decimal('0.5')):.1f}",
-                                 "colour": COLOURS[state], "label": f"{context}, {STATE_LABELS[state]}: {_money(amount, currency)}"})
+                                 "colour": COLOURS[state], "amount": _money(amount, currency)})
                 x += width
         total = sum(totals[context].values())
         bars.append({"context": context, "y": 10 + n * ROW, "segments": segments, "end": f"{x + 6:.1f}",
                      "total": _money(total, currency)})
-    described = "; ".join(f"{b['context']} {b['total']} (" + ", ".join(s["label"].split(": ", 1)[0].split(", ", 1)[1] + " "
-                          + s["label"].split(": ", 1)[1] for s in b["segments"]) + ")" for b in bars)
     return {"width": WIDTH, "height": 20 + len(bars) * ROW, "bars": bars, "currency": currency, "colours": COLOURS,
             "labels": STATE_LABELS, "states": [s for s in STATES if any(seg["state"] == s for b in bars for seg in b["segments"])],
-            "description": f"Deal value by context and sign-off state, in {currency}: {described}.",
             "left_out": len(rows) - len(counted)}

@@ -1,7 +1,9 @@
 """The Jinja environment: project ``templates/`` first, then the built-in ones.
 
 Autoescape is on for every template and undefined names are errors, so a typo in a
-template fails the build at its line instead of printing nothing.
+template fails the build at its line instead of printing nothing. Templates are translated
+with Jinja's i18n extension (``{{ _("...") }}``, ``{% trans %}``), from the same gettext
+catalogs as the Python code; each page is rendered in the language it is given.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from negdocs.render import markdown
-from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem, display_path
+from negdocs.i18n import Lang, lang as get_lang
 from negdocs.money import format_number, format_value
 
 MAX_PAGE_CHARS = 8 * 1024 * 1024  # one rendered HTML page
@@ -42,6 +44,7 @@ class Renderer:
         self.root = root
         self.env = _Sandbox(
             loader=jinja2.ChoiceLoader(loaders),
+            extensions=["jinja2.ext.i18n"],
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -50,15 +53,32 @@ class Renderer:
             auto_reload=False,
         )
         self.env.globals.update(globals or {})
+        self.env.globals["markup"] = Markup  # markup("<code>x</code>") for a translated message's placeholder
+        self.lang: Lang = get_lang()
         self.env.filters.update(
-            md=markdown.render, md_inline=markdown.render_inline, date=long_date, number=format_number,
-            value=format_value, slug=_slug, outline=outline,
+            md=markdown.render, md_inline=markdown.render_inline, slug=_slug, outline=outline,
+            date=lambda value: self.lang.date(value),
+            number=lambda value: format_number(value, self.lang.code),
+            value=lambda value, kind, currency="USD": format_value(value, kind, currency, self.lang.code),
         )
+        self._use(self.lang)
 
-    def render(self, name: str, /, origin: tuple[str, int] | None = None, **context) -> str:
-        """The page ``name`` rendered with ``context``. Rendering stops as soon as the page
-        passes :data:`MAX_PAGE_CHARS`, reported at ``origin`` (the deal file and line the page
-        comes from), so no input makes a page, or the memory holding it, grow without end."""
+    def _use(self, lang: Lang) -> None:
+        """Render in ``lang`` from now on: its catalog for ``_()``, its formats for the filters."""
+        from negdocs.render.terms import term
+
+        self.lang = lang
+        self.env.install_gettext_translations(lang.translations, newstyle=True)
+        self.env.globals.update(lang=lang, term=lambda group, value: term(lang, group, value),
+                                page_of_css=lambda: page_of_css(lang))
+
+    def render(self, name: str, /, origin: tuple[str, int] | None = None, lang: Lang | None = None, **context) -> str:
+        """The page ``name`` rendered in ``lang`` (default: English) with ``context``. Rendering
+        stops as soon as the page passes :data:`MAX_PAGE_CHARS`, reported at ``origin`` (the deal
+        file and line the page comes from), so no input makes a page, or the memory holding it,
+        grow without end."""
+        if (lang or get_lang()) is not self.lang:
+            self._use(lang or get_lang())
         try:
             parts, size = [], 0
             for part in self.env.get_template(name).generate(**context):
@@ -112,7 +132,7 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         self.folder, self.root = folder, root
 
     def get_source(self, environment, template):
-        from negdocs.load.loader import OUTSIDE, escapes
+        from negdocs.load.files import OUTSIDE, escapes
 
         path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
         try:
@@ -122,6 +142,20 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         if present and escapes(path, self.root):
             raise NegdocsError(Problem(display_path(path, self.root), 1, OUTSIDE, "template"))
         return super().get_source(environment, template)
+
+
+def page_of_css(lang: Lang) -> Markup:
+    """CSS ``content`` for "Page X of Y" in ``lang``: its words as CSS strings around the counters."""
+    import re
+
+    parts = re.split(r"(%\((?:page|pages)\)s)", lang.gettext("Page %(page)s of %(pages)s"))
+    out = []
+    for part in parts:
+        if part in ("%(page)s", "%(pages)s"):
+            out.append(f"counter({part[2:-2]})")
+        elif part:
+            out.append('"' + part.replace("\\", "\\5c ").replace('"', "\\22 ").replace("<", "\\3c ") + '"')
+    return Markup(" ".join(out))
 
 
 def _template_frame(tb, name: str) -> tuple[str | None, int]:

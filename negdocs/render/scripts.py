@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from negdocs import phrases
 from negdocs.analyse.scripts import blank_better, filled, segments, variant
 from negdocs.analyse.strategy import Pack
+from negdocs.i18n import current
 from negdocs.load.model import Deal
 
 
@@ -39,7 +40,7 @@ def fill(deal: Deal, pack: Pack, lines: list[int] | None = None) -> list[Filled]
     for n, script in enumerate(deal.scripts):
         line = lines[n] if lines else 0
         if script.say is not None:
-            out.append(Filled("In your own words", None, ((" ".join(script.say.split()), True),), line))
+            out.append(Filled(current()._("In your own words"), None, ((" ".join(script.say.split()), True),), line))
         else:
             title, parts, _ = filled(deal, pack, script, n)
             out.append(Filled(title, script.use, parts, line, pack.scripts[script.use].when))

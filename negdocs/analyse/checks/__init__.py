@@ -53,20 +53,27 @@ def rule(name: str, summary: str, project_only: bool = False) -> Callable[[RuleF
 
 
 def run(source: Source, deal: Deal, analysis: Analysis | None = None, ignore: Iterable[str] = (),
-        strict: bool = False) -> list[Problem]:
-    """Run every warning rule not ignored by the deal or the project (approval rules: the project only)."""
-    analysis = analysis or analyse(deal)
-    by_deal = set(deal.checks.ignore if deal.checks else ())
-    severity = "error" if strict else "warning"
-    found = []
-    for name, entry in WARNINGS.items():
-        if name in ignore or (name in by_deal and not entry.project_only):
-            continue
-        note = f" {PROJECT_ONLY_NOTE}" if name in by_deal else ""
-        for loc, message in entry.fn(deal, analysis):
-            message += note
-            where = _dotted(loc)
-            found.append(Problem(source.display, source.line(loc), f"{where}: {message}" if where else message, name, severity))
+        strict: bool = False, locale: str = "en") -> list[Problem]:
+    """Run every warning rule not ignored by the deal or the project (approval rules: the project only).
+
+    Messages are English for the command line; ``locale`` writes them in the deal's language
+    for its playbook (rules write through :func:`negdocs.i18n.current`)."""
+    from negdocs.i18n import writing_in
+
+    with writing_in(locale):
+        analysis = analysis or analyse(deal)
+        by_deal = set(deal.checks.ignore if deal.checks else ())
+        severity = "error" if strict else "warning"
+        found = []
+        for name, entry in WARNINGS.items():
+            if name in ignore or (name in by_deal and not entry.project_only):
+                continue
+            note = f" {PROJECT_ONLY_NOTE}" if name in by_deal else ""
+            for loc, message in entry.fn(deal, analysis):
+                message += note
+                where = _dotted(loc)
+                found.append(Problem(source.display, source.line(loc), f"{where}: {message}" if where else message, name,
+                                     severity))
     return found
 
 
@@ -77,12 +84,12 @@ def _dotted(loc) -> str:
 
 
 # Importing the rule modules fills the registry, in the order of FORMAT.md's table.
-from negdocs.analyse.checks import preparation, conduct, fit, numbers, governance  # noqa: E402,F401
+from negdocs.analyse.checks import preparation, conduct, fit, numbers, validity, governance  # noqa: E402,F401
 
 ORDER = ("anchor-without-basis", "concession-without-get", "deadline-without-evidence", "price-only", "face-threat",
          "timing", "batna-without-evidence", "relationship-over-gain", "perceived-power", "face-culture", "no-zopa",
          "meso-breaks-walk-away", "meso-unbalanced", "walk-away-below-batna",
-         "script-long", "approval-missing", "approval-stale")
+         "proposal-expired", "script-long", "approval-missing", "approval-stale")
 V1 = ORDER[:14]  # the rules of the first release: every strategy pack explains each of them
 assert set(ORDER) == set(WARNINGS), "every registered rule has its place in ORDER"
 WARNINGS = {name: WARNINGS[name] for name in ORDER}

@@ -1,0 +1,76 @@
+"""The text of every page of every example PDF, against tests/fixtures/pdf-pages/ (written from
+the PDFs of the commit before the PDF cost work, 5c04417, and kept since): the PDF speed-ups in
+negdocs/render/weasyfast.py must leave page count, page breaks and text as they were.
+
+The one deliberate, documented difference (bench/results.md): the contents' dot leaders are one
+text run per line instead of one text object per dot, and pypdf no longer puts a space between
+an entry's title and its first dot. :func:`normal` removes that space on both sides.
+
+Regenerate after an intended change to the printed text with
+`pytest tests/test_pdf_pages.py -m pdf --update-golden` and review the diff like any other.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.pdf
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pdf-pages"
+SEPARATOR = re.compile(r"^=== page (\d+) ===$", re.M)
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def dump(pages: list[str]) -> str:
+    return "".join(f"=== page {n} ===\n{text.rstrip()}\n" for n, text in enumerate(pages, 1))
+
+
+def load(text: str) -> list[str]:
+    parts = SEPARATOR.split(text)[1:]
+    return [body.removeprefix("\n").rstrip("\n") for body in parts[1::2]]
+
+
+def normal(text: str) -> str:
+    """A page's text without the deliberate difference: spaces before a dot leader."""
+    return re.sub(r" +(?=\.{3})", "", text.rstrip())
+
+
+def committed() -> list[str]:
+    return sorted(p.stem for p in FIXTURES.glob("*.txt"))
+
+
+def test_every_example_has_a_fixture(examples_pdf, update_golden):
+    pdfs = sorted(name[:-4] for name in examples_pdf.files if name.endswith(".pdf"))
+    if update_golden:
+        FIXTURES.mkdir(parents=True, exist_ok=True)
+        for name in pdfs:
+            (FIXTURES / f"{name}.txt").write_text(dump(page_texts((examples_pdf.out / f"{name}.pdf").read_bytes())),
+                                                  encoding="utf-8")
+        pytest.skip("tests/fixtures/pdf-pages/ rewritten from this build: review its diff")
+    assert pdfs == committed()
+
+
+@pytest.mark.parametrize("name", committed())
+def test_page_count_and_the_text_of_every_page(examples_pdf, name, update_golden):
+    if update_golden:
+        pytest.skip("fixtures rewritten: nothing compared")
+    expected = load((FIXTURES / f"{name}.txt").read_text(encoding="utf-8"))
+    actual = page_texts((examples_pdf.out / f"{name}.pdf").read_bytes())
+    assert len(actual) == len(expected), f"{name}.pdf has {len(actual)} pages, the fixture {len(expected)}"
+    for n, (want, got) in enumerate(zip(expected, actual), 1):
+        assert normal(got) == normal(want), f"{name}.pdf page {n} differs from tests/fixtures/pdf-pages/{name}.txt"
+
+
+def test_fixture_format_round_trips():
+    pages = ["Contents\nAt a glance .... 3", "", "=== not a marker\nlast"]
+    assert load(dump(pages)) == [p.rstrip() for p in pages]
+    assert normal("At a glance ...... 3") == normal("At a glance...... 3") == "At a glance...... 3"
+    assert normal("a. b") == "a. b"
