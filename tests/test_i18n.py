@@ -365,3 +365,18 @@ def test_which_language_each_document_is_in(make_project):
     project.write("negdocs.yaml", "site_title: X\n")
     assert langs() == {"own": "de", "theirs": "de", "plain": "en", "index": "en",
                        "proposal/own": "en", "proposal/theirs": "es", "proposal/plain": "en"}
+
+
+def test_the_word_proposal_is_in_the_counterpartys_language(make_project):
+    import zipfile
+
+    deal = MINIMAL + "counterparty: {name: ACME, locale: de}\nclose_by: 2027-01-29\n" \
+        "issues: [{id: p, name: Price, kind: money, better: higher, open: 142000}]\n"
+    project = make_project({"playbooks/a.yaml": deal})
+    assert project.run("build", "--no-pdf", "--edition", "proposal").exit_code == 0
+    with zipfile.ZipFile(project.root / "build" / "proposal" / "a.docx") as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+        styles = docx.read("word/styles.xml").decode("utf-8")
+        core = docx.read("docProps/core.xml").decode("utf-8")
+    assert "Angebot für ACME" in body and "29. Januar 2027" in body and "142.000\u00a0$" in body
+    assert 'w:lang w:val="de-DE"' in styles and "<dc:language>de-DE</dc:language>" in core

@@ -4,6 +4,11 @@ determinism. Slow (WeasyPrint): select with `-m pdf`, skip with `-m "not pdf"`."
 from __future__ import annotations
 
 import io
+import shutil
+
+from conftest import REPO
+
+EXAMPLES = REPO / "playbooks"
 
 import pytest
 from pypdf import PdfReader

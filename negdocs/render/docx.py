@@ -137,7 +137,7 @@ def render(view: dict, reference: bytes, paper: str) -> bytes:
         for e in view["escalation"]:
             writer.para([(_("{step}, by {date}", step=e["step"], date=long_date(e["by"])) if e["by"] else e["step"], "")],
                         "List Number")
-    _properties(doc, view["meta"], t.code)
+    _properties(doc, view["meta"])
     out = io.BytesIO()
     doc.save(out)
     return normalise(out.getvalue())
@@ -231,12 +231,15 @@ def _xml_text(text: str) -> str:
 LANGUAGE_TAGS = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES"}
 
 
-def _properties(doc, meta: dict, locale: str = "en") -> None:
+def _properties(doc, meta: dict) -> None:
     """Core properties from the view's metadata only (and the document's language); nothing of
     the template's remains. The language is also set on the default run properties, which is
     what Word's proofing and screen readers follow."""
     from docx.oxml.ns import qn
 
+    from negdocs.i18n import current
+
+    locale = current().code
     props = doc.core_properties
     for name in ("category", "comments", "content_status", "identifier", "last_modified_by", "version"):
         setattr(props, name, "")

@@ -208,11 +208,14 @@ def _init_worker(parent: int):
     die_with_parent(parent)
     limit = MEMORY * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    import weasyprint  # noqa: F401  (import once per worker)
+    try:  # import once per worker; a failure here would only be printed by the pool, with a traceback
+        import weasyprint  # noqa: F401
 
-    from negdocs.render import weasyfast
+        from negdocs.render import weasyfast
 
-    weasyfast.install()
+        weasyfast.install()
+    except MemoryError:
+        pass  # the first document imports again and reports the memory limit with its deal file
 
 
 def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> list[PdfResult]:
