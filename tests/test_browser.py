@@ -123,6 +123,7 @@ def localized(tmp_path_factory) -> Path:
     for example in ("sales/acme-renewal.yaml", "guides/sales-guide.yaml"):
         (root / "playbooks" / example).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "playbooks" / example, root / "playbooks" / example)
+    shutil.copy(REPO / "negdocs.yaml", root / "negdocs.yaml")  # the roles the deal's sign-offs name
     for locale in LOCALES:
         build(out=(root / "sites" / locale).resolve(), pdf=False, edition="all", root=root, locale=locale)
     return (root / "sites").resolve()
