@@ -17,7 +17,9 @@ Each deal starts from the repository's example for its context (``playbooks/*/``
 * dates: every date of a deal is shifted by the same number of days, so the timing rules hold;
 * lists: people, concessions, implementation tasks, BATNA steps, power sources and MESO options
   are subsets of the example's, extra people, evidence, concessions, tasks, issues and lines
-  are drawn from pools; currency, strategy and status vary; closed deals carry review answers.
+  are drawn from pools; currency, strategy and status vary; closed deals carry review answers;
+* sign-offs: ``negdocs.yaml`` holds an approval matrix, and each deal carries the sign-offs it
+  requires for its own terms (computed with negdocs, so run this with ``.venv/bin/python``).
 
 Deal ``i`` depends only on the seed and ``i``, so the first 10 deals of N=100 are the 10 deals
 of N=10. ``--check`` runs ``negdocs check`` on the result. ``--mkdocs DIR`` also writes the same
@@ -143,7 +145,9 @@ def slug(text: str) -> str:
 
 def load_example(context: str) -> dict:
     with open(EXAMPLES / BASES[context]["file"], encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        deal = yaml.safe_load(fh)
+    deal.pop("approvals", None)  # signed for the example's terms; each generated deal is signed for its own
+    return deal
 
 
 def load_prompts(strategy: str) -> list[str]:
@@ -335,7 +339,39 @@ def dump(deal: dict) -> str:
 
 
 TEMPLATE = '{# Project override used by the benchmark; edited by bench/run.py. #}\n{% extends "builtin/internal.html" %}\n'
-SETTINGS = "site_title: Benchmark deal desk\naccent: \"#1f4e79\"\npaper: A4\nconfidentiality: \"Confidential: benchmark data\"\n"
+SETTINGS = "site_title: Benchmark deal desk\naccent: \"#1f4e79\"\npaper: A4\nconfidentiality: \"Confidential: benchmark data\"\n" + """\
+approvals:
+  base_currency: USD
+  rates: {EUR: 1.08, GBP: 1.27, CHF: 1.12, CAD: 0.73, AUD: 0.66, SEK: 0.095}
+  rules:
+    - {role: sales-manager, when: {context: sales, depth_over: 10}}
+    - {role: vp-sales, when: {context: sales, depth_over: 25}}
+    - {role: hr, when: {context: hiring, depth_over: 15}}
+    - {role: cfo, when: {value_over: 500000}}
+    - {role: legal, when: {strategy: power-based, relationship: repeated}}
+"""
+SIGNERS = {"sales-manager": "Sam Ortega", "vp-sales": "Vic Patel", "hr": "Noor Haddad", "cfo": "Rosa Ahmed", "legal": "Lee Chen"}
+
+
+def sign_off(deal: dict) -> None:
+    """Add the sign-offs the matrix of SETTINGS requires, for the deal's own terms, as
+    `negdocs approve` would: a generated project has no findings (negdocs must be importable)."""
+    from negdocs.analyse.approvals import evaluate
+    from negdocs.load.matrix import Matrix, exact_numbers
+    from negdocs.load.model import Deal
+
+    global _MATRIX
+    if _MATRIX is None:
+        _MATRIX = Matrix.model_validate(exact_numbers(yaml.safe_load(SETTINGS)["approvals"], {}))
+    model = Deal.model_validate(deal)
+    verdict = evaluate(model, None, _MATRIX)
+    on = (deal["close_by"] - dt.timedelta(days=45)).isoformat()
+    approvals = [{"role": r.role, "by": SIGNERS[r.role], "on": on, "fingerprint": verdict.fingerprint} for r in verdict.requirements]
+    if approvals:
+        deal["approvals"] = approvals
+
+
+_MATRIX = None
 
 
 def prepare(out: Path) -> None:
@@ -358,6 +394,7 @@ def generate(n: int, out: Path, seed: int = DEFAULT_SEED, mkdocs: Path | None = 
     files, deals = [], []
     for i in range(n):
         context, deal_id, deal = make_deal(i, seed)
+        sign_off(deal)
         path = out / "playbooks" / context / f"{deal_id}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump(deal), encoding="utf-8")

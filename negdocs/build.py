@@ -13,17 +13,18 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from negdocs import FORMAT_VERSION, __version__
-from negdocs.analyse import checks
-from negdocs.render import editions
+from negdocs.analyse import approvals, checks
+from negdocs.render import editions, portfolio
 from negdocs.analyse.analysis import Analysis, analyse
 from negdocs.dates import long_date
 from negdocs.errors import NegdocsError, Problem
 from negdocs.load.files import read_limited
 from negdocs.load.loader import Source, read_source
+from negdocs.load.matrix import check_deal
 from negdocs.load.model import CONTEXTS, Deal
 from negdocs.project import Project
 from negdocs.analyse.strategy import load_packs
@@ -44,8 +45,9 @@ class Loaded:
 
 
 def load_one(project: Project, packs: dict, path: Path, strict: bool,
-             raw: bytes | None = None) -> tuple[Loaded | None, list[Problem]]:
-    """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it."""
+             raw: bytes | None = None, lint: bool = True) -> tuple[Loaded | None, list[Problem]]:
+    """One deal file (``raw``: its bytes, when already read): read, validate, analyse and check it
+    (``lint=False``: errors only, no warning rules, for commands that need just the deal)."""
     try:
         source = read_source(path, project.display(path), raw=raw, root=project.root)
     except NegdocsError as exc:
@@ -53,8 +55,12 @@ def load_one(project: Project, packs: dict, path: Path, strict: bool,
     deal, problems = validate(source, packs, checks.WARNINGS)
     if deal is None:
         return None, problems
-    analysis = analyse(deal, packs.get(deal.strategy))
-    findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict)
+    problems += check_deal(source, deal, project.matrix)
+    if problems:
+        return None, problems
+    analysis = replace(analyse(deal, packs.get(deal.strategy)),
+                       approvals=approvals.evaluate(deal, source, project.matrix, project.approved_terms(path)))
+    findings = checks.run(source, deal, analysis, project.settings.checks.ignore, strict) if lint else []
     return Loaded(deal_id(source, deal), source, deal, analysis, findings), problems + findings
 
 
@@ -193,6 +199,8 @@ def build(paths=(), out: Path | None = None, *, pdf: bool = True, jobs: int | No
             record = {"key": deal_key, "id": one.id, "outputs": outputs, "line": one.source.line(("id",)), "files": [],
                       "entries": {e: _entry_json(editions.index_entry(e, one.deal, one.id)) for e in wanted if e == "internal"},
                       "findings": [asdict(f) for f in one.findings], "search": {}, "skipped": False}
+            if "internal" in record["entries"]:
+                record["entries"]["internal"].update(portfolio.entry(one))  # value, findings, sign-offs: internal only
             records[display] = record
             if any(p.is_error for p in problems) or (shard is not None and not in_shard(one.id, shard)):
                 continue  # nothing more to render: the build will fail, or another shard renders it
@@ -489,4 +497,5 @@ def _index_context(edition: str, entries: list[dict], project: Project) -> dict:
     order = sorted(entries, key=lambda e: (CONTEXTS.index(e["context"]), e["title"].casefold(), e["id"]))
     return {"edition": edition, "deals": [e for e in order if not e.get("guide")], "guides": [e for e in order if e.get("guide")],
             "site": project.settings, "logo": project.logo, "built": build_date(project.locale),
-            **editions.site_texts(project.settings, lang(project.locale))}
+            **editions.site_texts(project.settings, lang(project.locale)),
+            "portfolio": portfolio.view(entries) if edition == "internal" else None}

@@ -147,6 +147,78 @@ def diff(specs, rev, fmt):
     click.echo(render(diffs, fmt), nl=False)
 
 
+def _date(ctx, param, value):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD", param_hint=param.opts[0])
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--role", required=True, help="The role signing off; a role of a rule in negdocs.yaml's approval matrix.")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who signs off (a name on one line).")
+@click.option("--on", "on", callback=_date, default=None, metavar="YYYY-MM-DD", help="The date of the sign-off (default: today, UTC).")
+@reports_problems
+def approve(path, role, by, on):
+    """Record a sign-off of PATH's current terms by ROLE (adds or renews one line of the file)."""
+    from negdocs.commands.approve import approve as run_approve
+    from negdocs.output.escape import visible
+
+    done = run_approve(path, role, by, on)
+    if not done.changed:
+        click.echo(f"negdocs: {done.display} already carries this sign-off of {role}; nothing was changed")
+        return
+    verb = "renewed" if done.renewed else "added"
+    click.echo(f"negdocs: {verb} the sign-off of {role} by {visible(by)} ({done.on.isoformat()}, fingerprint "
+               f"{done.fingerprint}) in {done.display}; commit the file to record it")
+    if not done.required:
+        click.echo(f"negdocs: note: no rule of the matrix requires {role} for this deal at its current terms", err=True)
+
+
+@cli.command()
+@PATHS
+@click.option("--rev", default=None, metavar="REV", help="Only the deals changed since git REV (all of them when negdocs.yaml changed).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="markdown is meant for a pull-request comment or a job summary.")
+@reports_problems
+def approvals(paths, rev, fmt):
+    """Per deal, each sign-off the approval matrix requires: approved, stale or missing, and who committed it.
+
+    Exit code 1 when any sign-off is missing or stale, or a file has errors.
+    """
+    from negdocs.commands.approvals import collect, render
+
+    deals, problems = collect(paths, rev)
+    click.echo(render(deals, fmt), nl=False)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems or any(d.state in ("missing", "stale") for d in deals):
+        sys.exit(1)
+
+
+@cli.command()
+@PATHS
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: one row per deal with a header (cells that a spreadsheet would run as formulas start with ').")
+@reports_problems
+def report(paths, fmt):
+    """The portfolio: one row per deal under PATHS (default playbooks/), guides left out.
+
+    Columns: id, title, context, status, owner, counterparty, close_by, currency, value,
+    value_base, errors, warnings, approvals. A file with errors still gets its row.
+    """
+    from negdocs.commands.portfolio import collect, render
+
+    click.echo(render(collect(paths), fmt), nl=False)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
@@ -219,11 +291,12 @@ def _shard(value):
 
 
 @cli.command()
-def schema():
+@click.option("--project", is_flag=True, help="The schema of negdocs.yaml (settings and approval matrix) instead.")
+def schema(project):
     """Print the JSON Schema of the deal format (for editors and CI)."""
     from negdocs.load.schema import schema_json
 
-    click.echo(schema_json(), nl=False)
+    click.echo(schema_json(project), nl=False)
 
 
 @cli.command()

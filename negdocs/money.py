@@ -8,6 +8,7 @@ Whole amounts are written without decimals; others with the currency's digits.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from negdocs.i18n import DEFAULT, lang
@@ -76,3 +77,33 @@ def format_value(value, kind: str, currency: str = "USD", locale: str = DEFAULT)
             return t.ngettext("{number} day", "{number} days", count).format(number=number)
         return t.ngettext("{number} month", "{number} months", count).format(number=number)
     return number
+
+
+def exact(value, text: str | None = None) -> Decimal:
+    """A number of the model as an exact Decimal: from its YAML text (``text``) when it was
+    written as a float, so ``1.08`` is 1.08 and not the nearest binary fraction."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if text is not None:
+        try:
+            number = Decimal(text.replace("_", ""))
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite() and float(number) == value:
+            return number
+    return Decimal(repr(value))
+
+
+def format_decimal(value: Decimal, above: Decimal | None = None) -> str:
+    """``Decimal('612000')`` -> ``612,000``; two decimals at most, or as many as it takes to
+    show that the value is above ``above`` when rounding would hide it."""
+    for places in (0, 1, 2, 4, 8):
+        shown = value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_DOWN" if above is not None else "ROUND_HALF_EVEN")
+        if above is None and places < 2 and shown != value:
+            continue
+        if above is None or shown > above or places == 8:
+            break
+    text = f"{shown:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

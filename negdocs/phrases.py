@@ -111,6 +111,8 @@ RULE_TITLES = {
     "meso-unbalanced": N_("The MESO options are not worth the same to us"),
     "walk-away-below-batna": N_("Our walk-aways are worse than our alternative"),
     "script-long": N_("A script is too long to say in one go"),
+    "approval-missing": N_("A sign-off the approval matrix requires is missing"),
+    "approval-stale": N_("A sign-off is for terms that have changed since"),
 }
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from negdocs.errors import NegdocsError, Problem, display_path, short
 from negdocs.load.model import LocaleCode
 from negdocs.load.loader import read_source
+from negdocs.load.matrix import Matrix, check_matrix, exact_numbers
 
 CONFIG_NAME = "negdocs.yaml"
 DEFAULT_PLAYBOOKS = "playbooks"
@@ -35,6 +36,8 @@ class Settings(BaseModel):
     confidentiality: str = Field("Confidential: internal use only", description="Label on every page of the internal edition.")
     checks: ChecksConfig = Field(default_factory=ChecksConfig, description="`ignore`: warning rules silenced project-wide.")
     locale: LocaleCode = Field("en", description="Default language of every playbook and proposal: en, de, fr or es.")
+    approvals: Matrix | None = Field(None, description="The approval matrix: who must sign off which deals "
+                                     "(`base_currency`, `rates`, `rules`).")
 
 
 def _rgb(colour: str) -> list[int]:
@@ -152,6 +155,7 @@ class Project:
     settings: Settings = field(default_factory=Settings)
     logo: str | None = None  # data: URI
     lines: dict = field(default_factory=dict)  # line of each negdocs.yaml value
+    _repository: object = field(default=None, repr=False)
     locale_override: str | None = None  # `negdocs build --locale`, for one build
 
     @property
@@ -175,8 +179,11 @@ class Project:
         if not config.is_file():
             return cls(root)
         source = read_source(config, display_path(config, root), empty_ok=True, root=root)
+        data = dict(source.data)
+        if "approvals" in data:  # exact decimals from the YAML text, before any comparison
+            data["approvals"] = exact_numbers(data["approvals"], source.numbers, ("approvals",))
         try:
-            settings = Settings.model_validate(source.data)
+            settings = Settings.model_validate(data)
         except ValidationError as exc:
             from negdocs.load.validate import Collector, schema_problem  # one translation of pydantic errors
 
@@ -188,10 +195,16 @@ class Project:
         from negdocs.load.validate import suggest
 
         unknown = [(n, r) for n, r in enumerate(settings.checks.ignore) if r not in WARNINGS]
-        if unknown:
-            raise NegdocsError([Problem(source.display, source.line(("checks", "ignore", n)), f"checks.ignore[{n}]: unknown "
-                                        f"rule {short(r)}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
-                                for n, r in unknown])
+        problems = [Problem(source.display, source.line(("checks", "ignore", n)), f"checks.ignore[{n}]: unknown "
+                            f"rule {short(r)}{suggest(r, WARNINGS)}; `negdocs rules` lists the warnings", "schema")
+                    for n, r in unknown]
+        if settings.approvals is not None:
+            from negdocs.analyse.strategy import pack_files
+
+            strategies = {p.name.rsplit(".", 1)[0] for p in pack_files(root)}
+            problems += check_matrix(settings.approvals, strategies, source.line, source.display)
+        if problems:
+            raise NegdocsError(problems)
         project = cls(root, settings, lines=source.lines)
         if settings.logo:
             project.logo = _logo(root, settings.logo, source)
@@ -205,6 +218,24 @@ class Project:
         return [Problem(CONFIG_NAME, self.config_line("accent"), f"accent: {self.settings.accent} has a contrast of "
                         f"{ratio:.1f}:1 on white, below the 4.5:1 WCAG AA needs for text; links and highlights use a darker "
                         "shade of it, choose a darker accent to keep the brand colour exact", "contrast", "warning")]
+
+    @property
+    def matrix(self) -> Matrix | None:
+        """The approval matrix of ``negdocs.yaml``, or None when it has none."""
+        return self.settings.approvals
+
+    @property
+    def repository(self):
+        """The git repository around the project (:class:`negdocs.git.signoffs.Repository`), made when first asked."""
+        if self._repository is None:
+            from negdocs.git.signoffs import Repository
+
+            self._repository = Repository(self.root)
+        return self._repository
+
+    def approved_terms(self, path: Path):
+        """For one deal file: approval -> (commit label, Deal) of the version it was made on, from git."""
+        return lambda approval: self.repository.approved(path, approval.fingerprint)
 
     def config_line(self, key: str) -> int:
         return self.lines.get((key,), 1)

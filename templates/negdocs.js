@@ -14,6 +14,61 @@
     });
   });
 
+  // Portfolio on the index: filter by context, status, owner and sign-off state, sort by any
+  // column. Without JavaScript it stays a plain table with every deal.
+  var portfolio = document.querySelector("table.portfolio");
+  var filters = document.querySelector("form.portfolio-filters");
+  if (portfolio && filters) {
+    var body = portfolio.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var selects = filters.querySelectorAll("select[data-filter]");
+    var count = filters.querySelector(".portfolio-count");
+    filters.hidden = false;
+    var apply = function () {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var visible = Array.prototype.every.call(selects, function (select) {
+          return !select.value || row.getAttribute("data-" + select.getAttribute("data-filter")) === select.value;
+        });
+        row.hidden = !visible;
+        if (visible) { shown += 1; }
+      });
+      count.textContent = "Showing " + shown + " of " + rows.length + " deals";
+    };
+    Array.prototype.forEach.call(selects, function (select) { select.addEventListener("change", apply); });
+    filters.addEventListener("submit", function (event) { event.preventDefault(); });
+    var heads = portfolio.tHead.rows[0].cells;
+    var key = function (row, index, numeric) {
+      var cell = row.cells[index];
+      var time = cell.querySelector("time[datetime]");
+      var value = cell.hasAttribute("data-value") ? cell.getAttribute("data-value")
+        : (time ? time.getAttribute("datetime") : cell.textContent.trim().toLowerCase());
+      return numeric ? parseFloat(value) || 0 : value;
+    };
+    Array.prototype.forEach.call(heads, function (head, index) {
+      if (!head.hasAttribute("data-sort")) { return; }
+      var numeric = head.getAttribute("data-sort") === "number";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = head.textContent;
+      head.textContent = "";
+      head.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = head.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (other) { other.removeAttribute("aria-sort"); });
+        head.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        rows.sort(function (a, b) {
+          var x = key(a, index, numeric), y = key(b, index, numeric);
+          var order = x < y ? -1 : (x > y ? 1 : 0);
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+        count.textContent = "Sorted by " + button.textContent + (ascending ? ", ascending" : ", descending");
+      });
+    });
+  }
+
   // Search: a static index loaded as a script, so it works from file:// and with no server.
   var form = document.querySelector("form.search");
   if (!form) { return; }

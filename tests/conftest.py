@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -26,16 +27,20 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def copy_examples(root: Path) -> None:
+    """The example project into ``root``: playbooks/ and negdocs.yaml (its approval matrix)."""
+    shutil.copytree(EXAMPLES, root / "playbooks")
+    shutil.copy(REPO / "negdocs.yaml", root / "negdocs.yaml")
+
+
 @pytest.fixture(scope="session")
 def examples_pdf(tmp_path_factory):
     """The example playbooks copied (no git, so no commit in the output) and built with PDFs once
     per session, at --jobs 2: test_pdf.py and test_pdf_pages.py read the same build."""
-    import shutil
-
     from negdocs.build import build
 
     root = tmp_path_factory.mktemp("pdf")
-    shutil.copytree(EXAMPLES, root / "playbooks")
+    copy_examples(root)
     return build(out=root / "build", pdf=True, jobs=2, root=root)
 
 

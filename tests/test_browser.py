@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conftest import copy_examples
+
 REPO = Path(__file__).resolve().parent.parent
 BROWSER = REPO / "tests" / "browser"
 AUDIT = BROWSER / "audit.js"
@@ -101,7 +103,7 @@ def _where(site: Path, message: dict) -> str:
 def site(tmp_path_factory) -> Path:
     """The example site (both editions, no PDF) built from a copy of playbooks/."""
     root = tmp_path_factory.mktemp("examples")
-    shutil.copytree(REPO / "playbooks", root / "playbooks")
+    copy_examples(root)
     out = _build(root)
     assert (out / "index.html").is_file() and (out / "proposal" / "acme-renewal" / "priya-raman.html").is_file()
     return out
@@ -121,6 +123,7 @@ def localized(tmp_path_factory) -> Path:
     for example in ("sales/acme-renewal.yaml", "guides/sales-guide.yaml"):
         (root / "playbooks" / example).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "playbooks" / example, root / "playbooks" / example)
+    shutil.copy(REPO / "negdocs.yaml", root / "negdocs.yaml")  # the roles the deal's sign-offs name
     for locale in LOCALES:
         build(out=(root / "sites" / locale).resolve(), pdf=False, edition="all", root=root, locale=locale)
     return (root / "sites").resolve()
@@ -216,3 +219,73 @@ def test_offline_search_and_remembered_checklist(site):
     assert result["focused"] == result["results"][0][1]  # ArrowDown moves focus into the results
     assert (result["before"], result["afterReload"]) == (False, True)
     assert result["blocked"] == []
+
+
+# -- the portfolio on the internal index (sign-off states, chart, filters, sorting) -----------------
+PORTFOLIO_MATRIX = """\
+approvals:
+  base_currency: USD
+  rates: {EUR: 2}
+  rules:
+    - {role: legal, when: {context: [sales, partnership, procurement]}}
+"""
+
+
+def _portfolio_deal(title: str, context: str, owner: str, price: int, currency: str = "USD", approvals: str = "") -> str:
+    return (f"format: negdocs/v1\ntitle: {title}\ncontext: {context}\nowner: {owner}\ncurrency: {currency}\nstatus: active\n"
+            f"counterparty: {{name: {title} Co}}\nissues:\n  - {{id: price, name: Price, kind: money, better: higher, "
+            f"open: {price}, basis: [b]}}\n  - {{id: term, name: Term, kind: months, better: higher, open: 12, basis: [b]}}\n"
+            f"evidence:\n  - {{id: b, kind: benchmark, summary: A benchmark., shareable: true}}\n{approvals}")
+
+
+@pytest.fixture(scope="module")
+def portfolio_site(tmp_path_factory) -> Path:
+    from negdocs.analyse.approvals import fingerprint
+    from negdocs.load.loader import parse
+    from negdocs.load.model import Deal
+
+    root = tmp_path_factory.mktemp("portfolio")
+    (root / "negdocs.yaml").write_text(PORTFOLIO_MATRIX)
+    (root / "playbooks").mkdir()
+    approved = _portfolio_deal("Alpha", "sales", "Dana", 300)
+    fp = fingerprint(Deal.model_validate(parse(approved, "a")[0]))
+    deals = {
+        "alpha": approved + f'approvals:\n  - {{role: legal, by: Lee, "on": 2027-01-01, fingerprint: "{fp}"}}\n',
+        "bravo": _portfolio_deal("Bravo", "partnership", "Sam", 100, "EUR",
+                                 'approvals:\n  - {role: legal, by: Lee, "on": 2027-01-01, fingerprint: "000000000000"}\n'),
+        "charlie": _portfolio_deal("Charlie", "procurement", "Dana", 50),
+        "delta": _portfolio_deal("Delta", "hiring", "Lee", 400),
+    }
+    for name, text in deals.items():
+        (root / "playbooks" / f"{name}.yaml").write_text(text)
+    return _build(root)
+
+
+@pytest.mark.browser
+def test_portfolio_page_passes_axe_and_the_html_checker(portfolio_site):
+    require_tools()
+    index = (portfolio_site / "index.html").read_text()
+    assert index.count('<rect x=') == 4 and 'aria-label="Deal value by context and sign-off state, in USD:' in index
+    result = _axe(portfolio_site)
+    found = [f"{v['page']}: {v['id']} ({v['impact']}) {v['help']}: {', '.join(v['nodes'])}" for v in result["violations"]]
+    assert not found, "\n".join(found)
+    errors = [f"{_where(portfolio_site, m)}: {m.get('message')}" for m in _vnu(_pages(portfolio_site))]
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.browser
+def test_portfolio_filters_and_sorts_by_keyboard(portfolio_site):
+    require_tools()
+    run = subprocess.run(["node", str(BROWSER / "portfolio.js"), str(portfolio_site)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    r = json.loads(run.stdout)
+    assert r["filtersVisible"] is True and r["blocked"] == []
+    assert r["all"] == ["Alpha", "Bravo", "Charlie", "Delta"]
+    assert r["tabOrder"][:4] == ["filter-context", "filter-status", "filter-owner", "filter-approvals"]
+    assert (r["approvalsValue"], r["afterApprovals"], r["afterApprovalsStatus"]) == ("approved", ["Alpha"], "Showing 1 of 4 deals")
+    assert (r["ownerValue"], r["afterOwner"]) == ("Dana", ["Alpha", "Charlie"])
+    assert r["afterReset"] == r["all"]
+    # value in USD: Charlie 50, Bravo 100 EUR = 200 USD, Alpha 300, Delta 400
+    assert (r["ascending"], r["ariaSort"]) == (["Charlie", "Bravo", "Alpha", "Delta"], "ascending")
+    assert (r["descending"], r["ariaSortAgain"]) == (["Delta", "Alpha", "Bravo", "Charlie"], "descending")
+    assert r["sortStatus"] == "Sorted by Value, descending" and r["focusKept"] == "sort"

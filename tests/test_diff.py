@@ -216,7 +216,7 @@ def test_every_field_of_a_deal_is_compared():
     """A field added to the format must be added to the diff too, or its changes go unseen."""
     from negdocs.git import diff as module
 
-    covered = {*module.TOP, *module.SECTIONS, *module.KEYS, "issues", "review"}
+    covered = {*module.TOP, *module.SECTIONS, *module.KEYS, "issues", "review", "approvals"}  # approvals: _compare_approvals
     assert set(Deal.model_fields) - {"format"} == covered
 
 

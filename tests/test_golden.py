@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import copy_examples
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -23,7 +23,7 @@ def site(tmp_path_factory):
     from negdocs.build import build
 
     root = tmp_path_factory.mktemp("golden")
-    shutil.copytree(EXAMPLES, root / "playbooks")
+    copy_examples(root)
     result = build(out=root / "build", pdf=False, edition="all", root=root)
     return {name: (result.out / name).read_text(encoding="utf-8") for name in result.files if golden(name)}
 

@@ -269,12 +269,11 @@ def test_findings_in_a_playbook_are_in_its_language(make_project):
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     """The example playbooks built (both editions, no PDF) once per language with --locale."""
-    import shutil
-
+    from conftest import copy_examples
     from negdocs.build import build
 
     root = tmp_path_factory.mktemp("examples")
-    shutil.copytree(REPO / "playbooks", root / "playbooks")
+    copy_examples(root)
     return {locale: build(out=root / f"site-{locale}", pdf=False, edition="all", root=root, locale=locale).out
             for locale in SUPPORTED}
 

@@ -7,12 +7,12 @@ import shutil
 import pytest
 
 from negdocs.build import build
-from conftest import EXAMPLES, MINIMAL, tree
+from conftest import EXAMPLES, MINIMAL, REPO, copy_examples, tree
 
 
 @pytest.fixture
 def project(tmp_path):
-    shutil.copytree(EXAMPLES, tmp_path / "playbooks")
+    copy_examples(tmp_path)
     return tmp_path
 
 
@@ -67,7 +67,8 @@ def test_deleted_deal_outputs_are_removed(project):
 
 def test_settings_change_and_force_rebuild_all(project):
     run(project)
-    (project / "negdocs.yaml").write_text("site_title: Deal desk\n")
+    settings = project / "negdocs.yaml"
+    settings.write_text(settings.read_text() + "site_title: Deal desk\n")
     assert len(run(project).rebuilt) == 5
     assert len(run(project, force=True).rebuilt) == 5
     assert run(project).rebuilt == []
@@ -90,7 +91,7 @@ def test_damaged_manifest_is_refused_and_a_fresh_folder_rebuilds_all(project):
 def small(make_project):
     """One real deal (it uses a strategy pack) and one guide."""
     return make_project({"playbooks/acme.yaml": (EXAMPLES / "sales/acme-renewal.yaml").read_text(),
-                         "playbooks/guide.yaml": MINIMAL})
+                         "playbooks/guide.yaml": MINIMAL, "negdocs.yaml": (REPO / "negdocs.yaml").read_text()})
 
 
 def rebuilt_equals_clean(root) -> list[str]:
@@ -237,7 +238,7 @@ def test_progress_bar_on_a_terminal():
 def test_the_logo_file_is_in_the_key(small):
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="{}" height="10"/></svg>'
     small.write("logo.svg", svg.format(4))
-    small.write("negdocs.yaml", "logo: logo.svg\n")
+    small.write("negdocs.yaml", (REPO / "negdocs.yaml").read_text() + "logo: logo.svg\n")
     run(small.root)
     small.write("logo.svg", svg.format(6))  # negdocs.yaml unchanged: only the file's bytes differ
     assert sorted(rebuilt_equals_clean(small.root)) == ["playbooks/acme.yaml", "playbooks/guide.yaml"]

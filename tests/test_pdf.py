@@ -133,9 +133,14 @@ def localized(tmp_path_factory):
     """One example deal (the largest) built in German, French and Spanish, both editions, with PDFs."""
     from negdocs.build import build
 
+    import shutil
+
+    from conftest import EXAMPLES, REPO
+
     root = tmp_path_factory.mktemp("pdf-locales")
     (root / "playbooks").mkdir()
     shutil.copy(EXAMPLES / "sales" / "acme-renewal.yaml", root / "playbooks")
+    shutil.copy(REPO / "negdocs.yaml", root)  # the example's sign-offs name the roles of its matrix
     return {locale: build(out=root / locale, pdf=True, jobs=2, edition="all", root=root, locale=locale)
             for locale in ("de", "fr", "es")}
 

@@ -111,13 +111,13 @@ def test_project_can_add_and_override_a_pack(make_project):
 
 
 def test_filled_scripts_use_the_deals_data(make_project):
-    from conftest import EXAMPLES
+    from conftest import EXAMPLES, copy_examples
 
     html = None
     import shutil
 
     project = make_project()
-    shutil.copytree(EXAMPLES, project.root / "playbooks")
+    copy_examples(project.root)
     assert project.run("build", "--no-pdf").exit_code == 0
     html = (project.root / "build/acme-renewal.html").read_text()
     filled = re.findall(r'<strong class="slot">(.*?)</strong>', html)

@@ -15,12 +15,31 @@ from negdocs.load.schema import schema, schema_json
 from conftest import EXAMPLES, REPO
 
 COMMITTED = REPO / "schema" / "negdocs.schema.json"
+COMMITTED_PROJECT = REPO / "schema" / "negdocs-project.schema.json"
 
 
 def test_committed_schema_is_current(make_project):
     """Regenerate with: .venv/bin/negdocs schema > schema/negdocs.schema.json"""
     assert COMMITTED.read_text(encoding="utf-8") == schema_json()
     assert make_project().run("schema").stdout == schema_json()
+
+
+def test_committed_project_schema_is_current(make_project):
+    """Regenerate with: .venv/bin/negdocs schema --project > schema/negdocs-project.schema.json"""
+    assert COMMITTED_PROJECT.read_text(encoding="utf-8") == schema_json(project=True)
+    assert make_project().run("schema", "--project").stdout == schema_json(project=True)
+
+
+def test_project_settings_validate_against_their_schema():
+    from negdocs.load.schema import project_schema
+
+    jsonschema.validate(yaml.safe_load((REPO / "negdocs.yaml").read_text()), project_schema())
+    for bad in ({"approvals": {"rules": [{"role": "cfo", "when": {"value_ovr": 1}}]}},
+                {"approvals": {"rates": {"EUR": 0}, "rules": []}},
+                {"approvals": {"rates": {"euro": 1.1}, "rules": []}},
+                {"approvals": {"rules": [{"role": "cfo", "when": {"depth_over": -1}}]}}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, project_schema())
 
 
 def _fields(model):

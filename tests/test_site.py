@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 
 import pytest
 
-from conftest import EXAMPLES, MINIMAL, REPO, tree
+from conftest import MINIMAL, REPO, copy_examples, tree
 from negdocs.build import build
 
 
@@ -54,7 +53,7 @@ def search_index(folder) -> list[dict]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    shutil.copytree(EXAMPLES, root / "playbooks")
+    copy_examples(root)
     return build(out=root / "build", pdf=False, edition="all", root=root).out
 
 

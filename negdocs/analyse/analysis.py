@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from negdocs.i18n import Lang, current
 from negdocs.load.model import NUMERIC_KINDS, Deal, Issue
+
+if TYPE_CHECKING:
+    from negdocs.analyse.approvals import Verdict
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Analysis:
     batna: BatnaCheck | None
     do_not_use: dict[str, str]  # rule name -> reason, under power-based only
     long_scripts: list = field(default_factory=list)  # script-long findings (needs the strategy pack)
+    approvals: "Verdict | None" = None  # the approval matrix applied (see negdocs.analyse.approvals)
 
     @property
     def meso_spread(self) -> float | None:

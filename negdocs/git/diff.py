@@ -143,6 +143,7 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
         a, b = old.review.get(prompt), new.review.get(prompt)
         if a != b:
             result.changes.append(Change("review", prompt, "", a, b, "review {}: {} -> {}", (Quoted(prompt), _show(a), _show(b))))
+    _compare_approvals(old, new, result)
     old_f = _findings(old, old_source, ignore)
     new_f = _findings(new, new_source, ignore)
     result.new_findings = sorted(new_f - old_f)
@@ -220,6 +221,34 @@ def _compare_list(section: str, keys: tuple[str, ...], old: list, new: list, res
             if a[name] != b[name]:
                 result.changes.append(Change(section, k, name, a[name], b[name], f"{singular} {{}} {name}: {{}} -> {{}}",
                                              (Quoted(k), _show(a[name]), _show(b[name]))))
+
+
+def _compare_approvals(old: Deal, new: Deal, result: DealDiff):
+    """Sign-offs added, renewed or removed, and those the change of terms voided."""
+    from negdocs.analyse.approvals import changes, fingerprint
+
+    before, after = fingerprint(old), fingerprint(new)
+    old_by_role = {a.role: a for a in old.approvals}
+    what = changes(old, new)
+    for a in new.approvals:
+        o = old_by_role.get(a.role)
+        record = a.model_dump(mode="json")
+        stale = "" if a.fingerprint == after else " (for other terms: stale)"
+        signed = (a.role, a.by, a.on.isoformat())
+        if o is None:
+            result.changes.append(Change("approvals", a.role, "", None, record, f"approval added: {{}} by {{}} ({{}}){stale}",
+                                         signed))
+        elif o != a:
+            result.changes.append(Change("approvals", a.role, "", o.model_dump(mode="json"), record,
+                                         f"approval renewed: {{}} by {{}} ({{}}){stale}", signed))
+        elif a.fingerprint == before != after:
+            shown = ", ".join(what[:4]) + (f" and {len(what) - 4} more" if len(what) > 4 else "")
+            result.changes.append(Change("approvals", a.role, "fingerprint", before, after,
+                                         "approval voided: {} (by {}, {}) no longer matches the terms ({})", signed + (shown,)))
+    for role, o in old_by_role.items():
+        if role not in {a.role for a in new.approvals}:
+            result.changes.append(Change("approvals", role, "", o.model_dump(mode="json"), None,
+                                         "approval removed: {} (by {}, {})", (role, o.by, o.on.isoformat())))
 
 
 # -- output -------------------------------------------------------------------------------

@@ -215,3 +215,50 @@ def versions(top: Path, rel: str, limit: int) -> list[tuple[str, str, bytes]]:
                 found.append((commit, date, out[pos:pos + size]))
             pos += size + 1
     return found
+
+
+def touching(top: Path, rels: list[str]) -> list[tuple[str, str, str, str]]:
+    """``(commit, date, author, name)`` of every commit (from HEAD back) that changed a file of
+    ``rels``, newest first: names and no patches, so cheap on any repository."""
+    if not rels:
+        return []
+    out = _git(top, "log", "-z", "--name-only", "--no-renames", "--format=%x00%H %cs %an", "HEAD", "--", *rels)
+    found = []
+    for commit, rest, name in _log_names(out or ""):
+        date, _, author = (rest or "").partition(" ")
+        found.append((commit, date, author, name))
+    return found
+
+
+def added_lines(top: Path, rels: list[str], pattern: str, keep: tuple[str, ...]) -> dict[tuple[str, str], list[str]]:
+    """For ``(commit, file)``: the lines it added to a file of ``rels`` that hold one of the
+    words ``keep``, for the commits whose changes add or remove a line matching ``pattern``.
+    Read as a stream from one ``log -p -U0``, keeping only those lines."""
+    found: dict[tuple[str, str], list[str]] = {}
+    if not rels:
+        return found
+    try:
+        proc = subprocess.Popen([*_GIT, "log", "-p", "-U0", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv",
+                                 "-G", pattern, "--format=%x00%H", "HEAD", "--", *rels],
+                                cwd=top, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    except OSError:
+        return found
+    commit = name = None
+    with proc:
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            if line.startswith("\0"):
+                commit, name = line[1:], None
+            elif line.startswith("+++ "):
+                name = line[6:] if line.startswith("+++ b/") else None
+            elif line.startswith("+") and name is not None and commit and any(word in line for word in keep):
+                found.setdefault((commit, name), []).append(line[1:])
+    return found if proc.returncode == 0 else {}
+
+
+def dirty(top: Path, rels: list[str]) -> set[str]:
+    """The files of ``rels`` that differ from HEAD in the work tree or are not tracked."""
+    if not rels:
+        return set()
+    out = _git(top, "status", "--porcelain", "-z", "--no-renames", "--untracked-files=all", "--", *rels) or ""
+    return {entry[3:] for entry in out.split("\0") if len(entry) > 3}

@@ -62,6 +62,7 @@ class Source:
     data: dict
     lines: dict[tuple, int] = field(default_factory=dict)
     digest: str = ""
+    numbers: dict[tuple, str] = field(default_factory=dict)  # the YAML text of each float, for exact decimals
 
     def line(self, loc: tuple) -> int:
         """Line of the value at ``loc``, or of its nearest ancestor that has one."""
@@ -93,13 +94,25 @@ def read_source(path: Path, display: str, empty_ok: bool = False, raw: bytes | N
         fail(raw.count(b"\n", 0, exc.start) + 1, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")
     if empty_ok and not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         return Source(path, display, {}, {}, hashlib.sha256(raw).hexdigest())
-    data, lines = parse(text, display)
-    return Source(path, display, data, lines, hashlib.sha256(raw).hexdigest())
+    builder = _build(text, display)
+    data, lines = builder.result()
+    return Source(path, display, data, lines, hashlib.sha256(raw).hexdigest(), builder.numbers)
 
 
 def parse(text: str, display: str) -> tuple[dict, dict]:
     """Parse one YAML document of plain data into ``(mapping, line map)``, with the limits of
     every deal file (size, depth, alias expansion, tags, control characters)."""
+    return _build(text, display).result()
+
+
+def text_source(text: str, display: str, path: Path | None = None) -> Source:
+    """A Source from text already in memory (a git revision, an edited file), parsed like a file."""
+    builder = _build(text, display)
+    data, lines = builder.result()
+    return Source(path or Path(display.rsplit(":", 1)[-1]), display, data, lines, "", builder.numbers)
+
+
+def _build(text: str, display: str) -> "_Builder":
     if len(text) > MAX_BYTES or (len(text) * 4 > MAX_BYTES and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES):
         size = len(text.encode("utf-8", "surrogatepass"))
         raise NegdocsError(Problem(display, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes", rule="yaml"))
@@ -122,7 +135,7 @@ def parse(text: str, display: str) -> tuple[dict, dict]:
                                    "(control characters must be removed)", rule="yaml")) from exc
     except yaml.YAMLError as exc:
         raise NegdocsError(Problem(display, 1, f"invalid YAML: {exc}", rule="yaml")) from exc
-    return builder.result()
+    return builder
 
 
 class _Builder:
@@ -136,6 +149,7 @@ class _Builder:
         self.lines: dict[tuple, int] = {}
         self.documents: list[Any] = []
         self.nodes = 0
+        self.numbers: dict[tuple, str] = {}
         self.text = 0  # characters of scalar text, counting every alias expansion
         self.aliased = False
 
@@ -250,9 +264,13 @@ class _Builder:
         if isinstance(container, list):
             if register:
                 self.lines.setdefault(path + (len(container),), line)
+            if isinstance(value, float) and isinstance(event, ev.ScalarEvent):
+                self.numbers[path + (len(container),)] = event.value
             container.append(value)
             return
         if key is _NOKEY:  # this value is a key
+            if isinstance(value, bool) and isinstance(event, ev.ScalarEvent) and not event.style:
+                value = event.value  # YAML 1.1 reads a plain `on:` or `yes:` key as a boolean; a key is a name
             if isinstance(value, (dict, list)):
                 self.fail(event, "a mapping key must be a plain value")
             if value is not _MERGE and not isinstance(value, str):
@@ -270,6 +288,8 @@ class _Builder:
             frame[6].extend(merges)
             return
         self.lines[path + (key,)] = key_line
+        if isinstance(value, float) and isinstance(event, ev.ScalarEvent):
+            self.numbers[path + (key,)] = event.value
         container[key] = value
 
     def result(self) -> tuple[dict, dict]:

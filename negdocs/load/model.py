@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
@@ -241,6 +242,34 @@ class Proposal(Strict):
                                         "(`name` required, `email`, `org`); each copy names only its own recipient.")
 
 
+FINGERPRINT_RE = re.compile(r"^[0-9a-fA-F]{12}$")
+
+
+def _fingerprint(value):
+    if isinstance(value, str) and FINGERPRINT_RE.match(value):
+        return value.lower()
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    hint = " (quote it: YAML reads unquoted digits as a number)" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
+    raise ValueError(f"{shown} is not a fingerprint: 12 hexadecimal characters{hint}, as `negdocs approve` writes it")
+
+
+def _signer(value):
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{value!r} is not a name; write who signed off, such as Dana Lee")
+    if any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp") for c in value):
+        raise ValueError("the name holds a control character or a line break; write it on one line")
+    return value
+
+
+class Approval(Strict):
+    role: Slug = Field(description="The role that signed off; a `role` of a rule in negdocs.yaml's `approvals.rules`. Internal.")
+    by: Annotated[str, BeforeValidator(_signer), Field(max_length=200)] = Field(description="Who signed off (a name on one line). Internal.")
+    on: Date = Field(description="When (YYYY-MM-DD). Internal.")
+    fingerprint: Annotated[str, BeforeValidator(_fingerprint), Field(pattern=FINGERPRINT_RE.pattern)] = Field(
+        description="The fingerprint of the deal's economic terms that was approved (12 hex characters, written by "
+                    "`negdocs approve`); a change of the terms makes the sign-off stale. Internal.")
+
+
 class Checks(Strict):
     ignore: list[str] = Field(default_factory=list, description="Warning rule names silenced for this deal. Internal.")
 
@@ -285,6 +314,8 @@ class Deal(Strict):
     notes: Markdown | None = Field(None, description="Anything else (Markdown). Internal.")
     red_lines: list[str] = Field(default_factory=list, description="What we never say or show in the room; printed in the "
                                  "playbook's \"Never say, never show\" box. Internal.")
+    approvals: list[Approval] = Field(default_factory=list, description="Sign-offs of the approval matrix in negdocs.yaml, "
+                                      "one per role, written by `negdocs approve`. Internal.")
     checks: Checks | None = Field(None, description="`ignore`: warning rule names silenced for this deal. Internal.")
 
     def issue(self, issue_id: str) -> Issue | None:

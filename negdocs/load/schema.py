@@ -1,4 +1,4 @@
-"""The JSON Schema of the deal format, generated from the models."""
+"""The JSON Schemas of the deal format and of ``negdocs.yaml``, generated from the models."""
 
 import json
 
@@ -11,5 +11,16 @@ def schema() -> dict:
     return data
 
 
-def schema_json() -> str:
-    return json.dumps(schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+def project_schema() -> dict:
+    """``negdocs.yaml``: project settings and the approval matrix."""
+    from negdocs.project import Settings
+
+    data = Settings.model_json_schema(mode="validation")
+    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    data["$id"] = "https://negdocs.dev/schema/negdocs-project.schema.json"
+    data["title"] = "negdocs project settings (negdocs.yaml)"
+    return data
+
+
+def schema_json(project: bool = False) -> str:
+    return json.dumps(project_schema() if project else schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

@@ -121,6 +121,23 @@ def _typed(value, spec: dict) -> bool:
                                            for k, t in spec.items())
 
 
+_PORTFOLIO = {"guide": bool, "currency": str, "value": str, "approvals": str, "warnings": int, "errors": int}
+
+
+def _portfolio(entry) -> bool:
+    """The internal index entry carries what the portfolio shows (a record of an older build does not)."""
+    from decimal import Decimal, InvalidOperation
+
+    if not (isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in _PORTFOLIO.items())
+            and entry["approvals"] in ("missing", "stale", "approved", "none")
+            and isinstance(entry.get("base_currency"), (str, type(None)))):
+        return False
+    try:
+        return all(v is None or Decimal(v).is_finite() for v in (entry["value"], entry.get("value_base", "")))
+    except (InvalidOperation, TypeError):
+        return False
+
+
 def _entry(entry) -> bool:
     if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)):
         return False
@@ -143,6 +160,7 @@ def valid_record(record) -> bool:
             and all(_typed(f, _FINDING) and f.keys() == {*_FINDING, "message"} and isinstance(f["message"], (str, type(None)))
                     for f in record["findings"])
             and all(isinstance(k, str) and _entry(v) for k, v in record["entries"].items())
+            and ("internal" not in record["entries"] or _portfolio(record["entries"]["internal"]))
             and all(isinstance(k, str) and isinstance(v, dict) for k, v in record["search"].items()))
 
 
