@@ -141,3 +141,23 @@ def test_a_reference_document_that_could_hurt_is_refused(make_project, template,
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.output
     assert not (project.root / "build").exists()
+
+
+def test_long_titles_and_names_fit_word_s_properties(make_project):
+    """Word's core properties hold 255 characters (python-docx refuses more): a long title or
+    counterparty is cut with an ellipsis there, never a traceback, the page keeps it whole, and
+    a copy's keywords keep its reference. Found by the loader fuzz campaign."""
+    title, org = "Platform renewal " + "é" * 300, "ACME " + "Corp" * 80
+    deal = DEAL.format(status="active").replace("title: Platform renewal", f"title: {title}") \
+        .replace("name: ACME Corp}", f"name: {org}}}")
+    project = make_project({"playbooks/renewal.yaml": deal})
+    result = project.run("build", "--edition", "proposal", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    for name in ("renewal.docx", "renewal/priya-raman.docx"):
+        doc, props = _doc(project, name), _doc(project, name).core_properties
+        assert title in "\n".join(p.text for p in doc.paragraphs)
+        for value in (props.title, props.subject, props.keywords):
+            assert len(value) <= 255
+        assert props.title.startswith("Platform renewal éé") and props.title.endswith("\u2026")
+    code = _doc(project, "renewal/priya-raman.docx").core_properties.keywords.rsplit(", ", 1)[1]
+    assert code.startswith("Reference ") and len(code) == len("Reference ") + 10

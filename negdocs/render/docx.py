@@ -18,6 +18,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from negdocs.analyse import reference
 from negdocs.errors import NegdocsError, Problem, display_path
 from negdocs.load.archive import checked_zip
 from negdocs.render import markdown
@@ -228,6 +229,22 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+CORE_MAX = 255  # characters of a core property: python-docx refuses more (and Word's dialogs show no more)
+
+
+def _fit(text: str, limit: int = CORE_MAX) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when it was longer (a long title)."""
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _keywords(text: str) -> str:
+    """The keywords, cut like :func:`_fit` but keeping a copy's reference, their last item, whole."""
+    head, sep, last = text.rpartition(", ")
+    if len(text) <= CORE_MAX or not last.startswith(reference.LABEL + " "):
+        return _fit(text)
+    return _fit(head, CORE_MAX - len(sep) - len(last)) + sep + last
+
+
 LANGUAGE_TAGS = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "es": "es-ES"}
 
 
@@ -253,8 +270,8 @@ def _properties(doc, meta: dict) -> None:
                 lang = rpr.makeelement(qn("w:lang"), {})
                 rpr.append(lang)
             lang.set(qn("w:val"), LANGUAGE_TAGS.get(locale, locale))
-    props.title, props.author, props.subject, props.keywords = (_xml_text(meta[k]) for k in ("title", "author", "subject",
-                                                                                               "keywords"))
+    props.title, props.author, props.subject = (_fit(_xml_text(meta[k])) for k in ("title", "author", "subject"))
+    props.keywords = _keywords(_xml_text(meta["keywords"]))
     props.revision = 1
     element = props._element
     for tag in ("created", "modified", "lastPrinted"):
