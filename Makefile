@@ -47,10 +47,11 @@ i18n: $(STAMP)
 	$(BIN)/pybabel compile -D negdocs -d negdocs/locale --statistics
 	$(BIN)/python -m negdocs.render.literals templates $(TEMPLATES)
 
-# Mutation testing of one module: make mutate MODULE=negdocs/load/loader.py (scores: tests/MUTATION.md).
+# Mutation testing of one module: make mutate MODULE=negdocs/load/loader.py (scores: tests/MUTATION.md);
+# MUTATE_JOBS=1 runs one mutant at a time (default: one per core).
 mutate: $(STAMP)
 	@test -n "$(MODULE)" || { echo "usage: make mutate MODULE=negdocs/<stage>/<module>.py (one module at a time)"; exit 2; }
-	$(BIN)/python scripts/mutate.py $(MODULE)
+	MUTATE_JOBS=$(MUTATE_JOBS) $(BIN)/python scripts/mutate.py $(MODULE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -11,6 +11,7 @@ a mutant costs several seconds on 2 cores.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -35,7 +36,8 @@ def main(argv: list[str]) -> int:
         raise SystemExit("usage: make mutate MODULE=negdocs/<stage>/<module>.py")
     glob = pattern(argv[0])
     prefix = glob[:-1]
-    subprocess.run([*MUTMUT, "run", glob], check=False)
+    jobs = os.environ.get("MUTATE_JOBS", "")  # mutants run at once (default: one per core)
+    subprocess.run([*MUTMUT, "run", *(["--max-children", jobs] if jobs.isdigit() else []), glob], check=False)
     out = subprocess.run([*MUTMUT, "results", "--all", "true"], capture_output=True, text=True, check=True).stdout
     states: Counter[str] = Counter()
     survivors = []
