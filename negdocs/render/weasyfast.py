@@ -1,4 +1,4 @@
-"""Three costs in WeasyPrint 70 that buy nothing visible, removed in the PDF workers.
+"""Costs in WeasyPrint 70 that buy nothing visible, removed in the PDF workers.
 
 Imported by negdocs/render/pdf.py only (the one module that imports WeasyPrint), after
 WeasyPrint itself; :func:`install` is idempotent and does nothing on another WeasyPrint
@@ -16,6 +16,14 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
 3. pydyf deflates every stream at zlib level 9, which takes five times the CPU of zlib's
    default level 6 for about 5% more bytes on our content streams; level 6 is used. The
    decoded content is byte for byte the same.
+4. The contents page was laid out three times per playbook. ``target-counter(attr(href), page)``
+   is recorded under the anchor ``None`` (WeasyPrint names the anchor from the unresolved
+   ``attr()`` token), and the list of the target's missing counters replaces the box's own
+   (a rebound variable), so the entry looks as if it printed ``counter(page)``: it is parsed
+   again whenever the page's counters change, once when the targets are known and once more
+   when the ``pages`` total is set after the first pass. With the anchor named and the alias
+   dropped, the entry is updated when its target is laid out and the page is made twice: the
+   same numbers, from the same targets' counters.
 """
 
 from __future__ import annotations
@@ -39,10 +47,45 @@ def install() -> bool:
     if not weasyprint.__version__.startswith(MEASURED_ON) or not hasattr(inline, "handle_leader"):
         return False
     inline.handle_leader = _merged_leader(inline.handle_leader)
+    _name_attr_anchors()
     pydyf.PDF.page_references = property(_page_references)
     pydyf.zlib = _Zlib()
     _installed = True
     return True
+
+
+def _name_attr_anchors():
+    from weasyprint.css import targets
+
+    collector = targets.TargetCollector
+    anchor_name = targets.anchor_name_from_token
+    lookup_target = collector.lookup_target
+    collect_missing = collector.collect_missing_counters
+    resolved = [None, None]  # the last attr() token lookup_target saw, and the anchor it named
+
+    def lookup(self, anchor_token, source_box, css_token, parse_again):
+        if anchor_token[0] == "attr()":  # resolved as lookup_target resolves it
+            attr_name, type_, fallback = anchor_token[1]
+            value = source_box.element.get(attr_name, fallback)
+            token = (("string", value) if type_ == "string" else
+                     ("url", targets.get_url_tuple(value, source_box.style.base_url)) if type_ == "url" else None)
+            resolved[:] = [anchor_token, anchor_name(token) if token else None]
+        return lookup_target(self, anchor_token, source_box, css_token, parse_again)
+
+    def name_of(anchor_token):
+        if anchor_token[0] == "attr()" and resolved[0] is anchor_token:
+            return resolved[1]
+        return anchor_name(anchor_token)
+
+    def collect(self, parent_box, css_token, parse_again_function, missing_counters, missing_target_counters):
+        if any(missing_counters is wanted for wanted in missing_target_counters.values()):
+            missing_counters = []  # the alias, not counters the box prints itself
+        return collect_missing(self, parent_box, css_token, parse_again_function, missing_counters,
+                               missing_target_counters)
+
+    collector.lookup_target = lookup
+    collector.collect_missing_counters = collect
+    targets.anchor_name_from_token = name_of
 
 
 def _merged_leader(handle_leader):
