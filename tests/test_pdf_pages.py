@@ -75,3 +75,37 @@ def test_fixture_format_round_trips():
     assert load(dump(pages)) == [p.rstrip() for p in pages]
     assert normal("At a glance ...... 3") == normal("At a glance...... 3") == "At a glance...... 3"
     assert normal("a. b") == "a. b"
+
+
+def cell_geometry(html: str) -> list[tuple]:
+    import weasyprint
+
+    page = weasyprint.HTML(string=html).render().pages[0]._page_box
+    return [(box.element_tag, round(box.position_x, 3), round(box.width, 3)) for box in page.descendants()
+            if box.element_tag in ("td", "th", "span")]
+
+
+def test_remembered_line_splits_lay_tables_out_as_weasyprint_does():
+    """weasyfast remembers the line splits of min/max-content widths per document: the same text
+    in another size, weight, spacing or white-space must be measured again, never reused."""
+    from weasyprint.layout import preferred
+
+    from negdocs.render import weasyfast
+
+    if not weasyfast.install():
+        pytest.skip("another WeasyPrint release: the patches are not applied")
+    words = "Supercalifragilistic expialidocious antidisestablishmentarianism"
+    cells = "".join(f'<td style="{style}">{words}</td>' for style in (
+        "font-size: 8pt", "font-size: 20pt", "font-weight: bold", "letter-spacing: 3pt", "word-spacing: 30pt",
+        "white-space: nowrap", "font-family: monospace", "font-style: italic"))
+    html = (f"<style>@page {{ size: A4 }} table {{ width: 100% }}</style><table><tr><th>{words}</th>{cells}</tr></table>"
+            f'<div style="display: grid; grid-template-columns: min-content max-content"><span>{words}</span>'
+            f'<span style="font-size: 14pt">{words}</span></div>')
+    remembered = preferred.split_first_line
+    preferred.split_first_line = remembered.original
+    try:
+        plain = cell_geometry(html)
+    finally:
+        preferred.split_first_line = remembered
+    assert cell_geometry(html) == plain
+    assert len({width for _, _, width in plain}) > 4  # the styles do make different columns

@@ -24,6 +24,10 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
    when the ``pages`` total is set after the first pass. With the anchor named and the alias
    dropped, the entry is updated when its target is laid out and the page is made twice: the
    same numbers, from the same targets' counters.
+5. The min- and max-content widths of tables, grids and margin boxes split every text into
+   lines, word by word, with a Pango layout per step; the same text in the same style (headers,
+   labels, amounts) was measured again each time. The line breaks and widths are remembered per
+   document, keyed by the text, the arguments and every style property the split reads.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ def install() -> bool:
         return False
     inline.handle_leader = _merged_leader(inline.handle_leader)
     _name_attr_anchors()
+    _remember_intrinsic_lines()
     pydyf.PDF.page_references = property(_page_references)
     pydyf.zlib = _Zlib()
     _installed = True
@@ -86,6 +91,38 @@ def _name_attr_anchors():
     collector.lookup_target = lookup
     collector.collect_missing_counters = collect
     targets.anchor_name_from_token = name_of
+
+
+# Every style property that WeasyPrint 70's split_first_line, create_layout, Layout.setup,
+# get_font_description, line_size and first_line_metrics read: the result of a line split is a
+# function of these, the text, the arguments and the document's fonts.
+_LINE_STYLE = (
+    "font_family", "font_style", "font_stretch", "font_weight", "font_size", "font_variant_ligatures",
+    "font_variant_position", "font_variant_caps", "font_variant_numeric", "font_variant_alternates",
+    "font_variant_east_asian", "font_feature_settings", "font_variation_settings", "font_language_override",
+    "font_kerning", "lang", "direction", "text_decoration_line", "letter_spacing", "word_spacing", "white_space",
+    "hyphens", "hyphenate_character", "hyphenate_limit_chars", "hyphenate_limit_zone", "overflow_wrap",
+    "word_break", "tab_size", "line_height")
+
+
+def _remember_intrinsic_lines():
+    from weasyprint.layout import preferred
+
+    split_first_line = preferred.split_first_line  # only inline_line_widths calls it there
+
+    def remembered(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
+        memo = context.__dict__.setdefault("_negdocs_lines", {})  # one per document: its fonts
+        key = (text, max_width, justification_spacing, is_line_start, minimum,
+               repr(tuple(style[name] for name in _LINE_STYLE)))
+        found = memo.get(key)
+        if found is None:
+            result = split_first_line(text, style, context, max_width, justification_spacing,
+                                      is_line_start=is_line_start, minimum=minimum)
+            found = memo[key] = (None, None, result[2], result[3], None, None)  # what the caller reads
+        return found
+
+    remembered.original = split_first_line
+    preferred.split_first_line = remembered
 
 
 def _merged_leader(handle_leader):
