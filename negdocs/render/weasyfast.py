@@ -26,8 +26,10 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
    same numbers, from the same targets' counters.
 5. The min- and max-content widths of tables, grids and margin boxes split every text into
    lines, word by word, with a Pango layout per step; the same text in the same style (headers,
-   labels, amounts) was measured again each time. The line breaks and widths are remembered per
-   document, keyed by the text, the arguments and every style property the split reads.
+   labels, amounts) was measured again each time, in each document. The line breaks and widths
+   are remembered, keyed by the text, the arguments and every style property the split reads:
+   across the documents of a worker while only the system fonts are used (one font
+   configuration), per document when it brings its own fonts (@font-face).
 """
 
 from __future__ import annotations
@@ -105,13 +107,22 @@ _LINE_STYLE = (
     "word_break", "tab_size", "line_height")
 
 
+_LINES: dict = {}  # line splits measured with the system fonts, shared by a worker's documents
+_LINES_MAX = 200_000  # entries (about 200 bytes each plus the text); emptied when full
+
+
 def _remember_intrinsic_lines():
     from weasyprint.layout import preferred
 
     split_first_line = preferred.split_first_line  # only inline_line_widths calls it there
 
     def remembered(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
-        memo = context.__dict__.setdefault("_negdocs_lines", {})  # one per document: its fonts
+        if style.font_config._folder is None:  # system fonts only (no @font-face): shared by documents
+            memo = _LINES
+            if len(memo) > _LINES_MAX:
+                memo.clear()
+        else:  # the document's own fonts: its own memo
+            memo = context.__dict__.setdefault("_negdocs_lines", {})
         key = (text, max_width, justification_spacing, is_line_start, minimum,
                repr(tuple(style[name] for name in _LINE_STYLE)))
         found = memo.get(key)
