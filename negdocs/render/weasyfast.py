@@ -30,6 +30,9 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
    are remembered, keyed by the text, the arguments and every style property the split reads:
    across the documents of a worker while only the system fonts are used (one font
    configuration), per document when it brings its own fonts (@font-face).
+6. Each Pango layout got a new font description built from the style; Pango copies it into the
+   layout, so one description per distinct font (family, style, stretch, weight, size, caps,
+   variations) is built once and shared.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ def install() -> bool:
     inline.handle_leader = _merged_leader(inline.handle_leader)
     _name_attr_anchors()
     _remember_intrinsic_lines()
+    _share_font_descriptions()
     pydyf.PDF.page_references = property(_page_references)
     pydyf.zlib = _Zlib()
     _installed = True
@@ -134,6 +138,28 @@ def _remember_intrinsic_lines():
 
     remembered.original = split_first_line
     preferred.split_first_line = remembered
+
+
+_FONT_STYLE = ("font_family", "font_style", "font_stretch", "font_weight", "font_size", "font_variant_caps",
+               "font_variation_settings")  # what get_font_description reads
+
+
+def _share_font_descriptions():
+    from weasyprint.text import line_break
+
+    describe = line_break.get_font_description  # Layout.setup is its only caller: it copies the result
+    descriptions: dict = {}
+
+    def shared(style):
+        key = repr(tuple(style[name] for name in _FONT_STYLE))
+        found = descriptions.get(key)
+        if found is None:
+            if len(descriptions) > 10_000:
+                descriptions.clear()
+            found = descriptions[key] = describe(style)
+        return found
+
+    line_break.get_font_description = shared
 
 
 def _merged_leader(handle_leader):
