@@ -7,8 +7,11 @@ CPU seconds are user + system of the whole process tree, start-up included: this
 a child subreaper, so every descendant (Chromium's zygote, renderers and crash handler, negdocs'
 PDF workers) is reaped here and counted by getrusage(RUSAGE_CHILDREN) taken around each run.
 The "before" commit is checked out with `git worktree add --detach` under a temporary folder and
-run with the same .venv (PYTHONPATH). The section "PDF cost per page" of bench/results.md is
-replaced (or appended); bench/README.md explains the rows.
+run with the same .venv (PYTHONPATH); it is removed on exit, on SIGTERM/SIGINT/SIGHUP, and (after
+a SIGKILL) at the start of the next run. The before commit does not know the fields added since
+(sign-offs, proposal terms): its copy of each project has the keys its own `negdocs check`
+reports as unknown removed, so both commits print the same deals. The section "PDF cost per page"
+of bench/results.md is replaced (or appended); bench/README.md explains the rows.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,8 @@ RATIO_MAX = 2.0  # negdocs CPU per playbook / Chromium's
 CUT_MIN = 0.35  # WeasyPrint time per page: at least this much below the before commit
 SERVE_MAX_S = 1.5
 SECTION = "## PDF cost per page"
+WORKTREE_PREFIX = "pdfcost-before-"
+SERVE_BUDGET_S = 300  # the whole serve --pdf row: start-up, every edit, shutdown
 
 # Renders each HTML file with negdocs' own PDF code (print.css, PDF/UA, worker patches) in one
 # process and prints the CPU seconds per document, import excluded: "WeasyPrint time".
@@ -106,13 +112,62 @@ def html_pages(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.html") if p.name != "index.html")
 
 
+UNKNOWN_KEY = re.compile(r"^(?P<file>[^\n:]+):(?P<line>\d+): error schema: (?:[^\n]*: )?unknown key '(?P<key>[^']+)'", re.M)
+
+
+def drop_block(path: Path, line: int, key: str) -> bool:
+    """Remove the YAML key at ``line`` (1-based) and the lines indented under it."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = line - 1
+    if not 0 <= i < len(lines) or not re.match(rf"\s*(- )?{re.escape(key)}\s*:", lines[i]):
+        return False
+    head = lines[i]
+    indent = len(head) - len(head.lstrip(" -"))
+    end = i + 1
+    def under(text: str) -> bool:  # a line of the key's value: deeper, or a list item at the key's own indent
+        depth = len(text) - len(text.lstrip(" "))
+        return (not text.strip() or text.lstrip().startswith("#") or depth > indent
+                or (depth == indent and text.lstrip().startswith("- ") and not head.lstrip().startswith("- ")))
+
+    while end < len(lines) and under(lines[end]):
+        end += 1
+    if head.lstrip().startswith("- "):  # first key of a list item: keep the dash for the item's other keys
+        rest = lines[end] if end < len(lines) else ""
+        if end < len(lines) and len(rest) - len(rest.lstrip(" ")) == indent and not rest.lstrip().startswith("- "):
+            lines[end] = rest[:indent - 2] + "- " + rest[indent:]
+    del lines[i:end]
+    path.write_text("".join(lines), encoding="utf-8")
+    return True
+
+
+def project_for(label: str, project: Path, tree: Path) -> Path:
+    """The project as ``tree`` can build it: itself for this tree; for another commit a copy
+    without the keys that commit's schema does not know (asked to its own `negdocs check`)."""
+    if tree == ROOT:
+        return project
+    copy = project.parent / f"{project.name}-{label}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("out-*", "chromium-pdf"))
+    for _ in range(50):
+        proc = subprocess.run([str(VENV_PY), "-m", "negdocs", "check"], cwd=copy, env=tree_env(tree),
+                              capture_output=True, text=True, timeout=600)
+        found = [m for m in UNKNOWN_KEY.finditer(proc.stdout + proc.stderr)]
+        if not found:
+            return copy
+        # bottom-up per file, so earlier line numbers stay right
+        for m in sorted(found, key=lambda m: (m["file"], -int(m["line"]))):
+            drop_block(copy / m["file"], int(m["line"]), m["key"])
+    raise SystemExit(f"pdfcost: {copy} still has keys {label} does not know after 50 rounds")
+
+
 def bench_set(name: str, project: Path, trees: dict[str, Path], chromium: bool) -> dict:
     """negdocs build --jobs 1 per tree, WeasyPrint per page per tree, Chromium on the after HTML."""
     res: dict = {"name": name}
     for label, tree in trees.items():
         out = project / f"out-{label}"
         shutil.rmtree(out, ignore_errors=True)
-        cpu, _ = cpu_of([VENV_PY, "-m", "negdocs", "build", "--jobs", "1", "--out", out], project, tree_env(tree))
+        cpu, _ = cpu_of([VENV_PY, "-m", "negdocs", "build", "--jobs", "1", "--out", out], project_for(label, project, tree),
+                        tree_env(tree))
         pages = pages_of(out)
         html = html_pages(out)
         _, text = cpu_of([VENV_PY, "-c", RENDER, tree / "templates" / "print.css", *html], project, tree_env(tree))
@@ -141,9 +196,14 @@ def bench_set(name: str, project: Path, trees: dict[str, Path], chromium: bool) 
 
 
 def serve_latency(project: Path, deal: Path, edits: int = 3) -> list[float]:
-    """Seconds from saving an edit of ``deal`` to `serve --pdf` logging the rebuild (PDF written)."""
+    """Seconds from saving an edit of ``deal`` to `serve --pdf` logging the rebuild (PDF written).
+
+    Bounded: the whole row gets SERVE_BUDGET_S; a rebuild that reports problems, a server that
+    exits or stays silent ends the row with a message; the server and its workers are stopped
+    (SIGTERM, then SIGKILL to its process group) whatever happens."""
+    deadline = time.monotonic() + SERVE_BUDGET_S
     proc = subprocess.Popen([str(NEGDOCS), "serve", "--pdf", "--port", "0"], cwd=project, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=tree_env(ROOT))
+                            stderr=subprocess.STDOUT, text=True, env=tree_env(ROOT), start_new_session=True)
     lines: list[tuple[float, str]] = []
     cond = threading.Condition()
 
@@ -155,19 +215,24 @@ def serve_latency(project: Path, deal: Path, edits: int = 3) -> list[float]:
     threading.Thread(target=read, daemon=True).start()
 
     def wait_for(pattern: str, after: int, timeout: float = 120) -> float | None:
-        end = time.monotonic() + timeout
+        end = min(time.monotonic() + timeout, deadline)
         with cond:
             while time.monotonic() < end:
                 for t, line in lines[after:]:
                     if re.search(pattern, line):
                         return t
+                    if re.search(r"problem\(s\)|Traceback", line):
+                        raise SystemExit(f"pdfcost: serve --pdf reported: {line.strip()[:200]}")
+                if proc.poll() is not None and not any(re.search(pattern, x) for _, x in lines[after:]):
+                    raise SystemExit(f"pdfcost: serve --pdf exited ({proc.returncode}): "
+                                     + " | ".join(x.strip() for _, x in lines[-5:])[:400])
                 cond.wait(0.5)
         return None
 
     original = deal.read_text(encoding="utf-8")
     times = []
     try:
-        if wait_for(r"serving http", 0) is None:
+        if wait_for(r"serving http", 0, timeout=SERVE_BUDGET_S) is None:
             raise SystemExit("pdfcost: serve --pdf did not start")
         for k in range(edits):
             mark = len(lines)
@@ -180,10 +245,27 @@ def serve_latency(project: Path, deal: Path, edits: int = 3) -> list[float]:
             time.sleep(1.0)
     finally:
         deal.write_text(original, encoding="utf-8")
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop_group(proc)
         reap_all()
     return times
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to the process, SIGKILL to its whole group if it is not gone in 15 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # its PDF workers, if any are left
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def report(sets: list[dict], serve: list[float], load: tuple, load_end: tuple, before: str) -> str:
@@ -243,6 +325,28 @@ def write_section(text: str) -> None:
     RESULTS.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
 
 
+def remove_worktree(tree: Path) -> None:
+    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+    shutil.rmtree(tree.parent, ignore_errors=True)
+    subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
+
+
+def remove_stale_worktrees() -> None:
+    """The before trees a killed run left behind (git worktree list: temporary folders of ours)."""
+    listing = subprocess.run(["git", "worktree", "list", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+    for line in listing.splitlines():
+        path = Path(line.removeprefix("worktree ")) if line.startswith("worktree ") else None
+        if path and path.name == "tree" and path.parent.name.startswith(WORKTREE_PREFIX) \
+                and path.parent.parent == Path(tempfile.gettempdir()):
+            print(f"  removing the before tree a stopped run left: {path}", flush=True)
+            remove_worktree(path)
+    for folder in Path(tempfile.gettempdir()).glob(WORKTREE_PREFIX + "*"):
+        try:
+            folder.rmdir()  # emptied folders of earlier runs; a folder with a tree in it stays
+        except OSError:
+            pass
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default=BEFORE, help=f"git revision measured as 'before' (default {BEFORE})")
@@ -254,18 +358,23 @@ def main() -> int:
     import generate
 
     subreaper()
+    remove_stale_worktrees()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # unwind through the finally below
+        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
     load = os.getloadavg()
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
-    before_tree = Path(tempfile.mkdtemp(prefix="pdfcost-before-")) / "tree"
-    subprocess.run(["git", "worktree", "add", "--detach", str(before_tree), args.before], cwd=ROOT, check=True,
-                   capture_output=True)
+    before_tree = Path(tempfile.mkdtemp(prefix=WORKTREE_PREFIX)) / "tree"
     try:
+        subprocess.run(["git", "worktree", "add", "--detach", str(before_tree), args.before], cwd=ROOT, check=True,
+                       capture_output=True)
         before = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
         trees = {"before": before_tree, "after": ROOT}
         examples = OUT / "examples"
         shutil.copytree(ROOT / "playbooks", examples / "playbooks")
+        if (ROOT / "negdocs.yaml").exists():  # the roles the examples' sign-offs name
+            shutil.copy2(ROOT / "negdocs.yaml", examples / "negdocs.yaml")
         generated = OUT / f"n{args.deals}"
         generate.generate(args.deals, generated)
         sets = [bench_set("examples", examples, trees, not args.no_chromium),
@@ -277,7 +386,7 @@ def main() -> int:
             serve = serve_latency(examples, largest)
             print(f"  serve --pdf ({largest.stem}): {', '.join(f'{t:.2f}' for t in serve)} s", flush=True)
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(before_tree)], cwd=ROOT, capture_output=True)
+        remove_worktree(before_tree)
     text = report(sets, serve, load, os.getloadavg(), before)
     write_section(text)
     print(text)

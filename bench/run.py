@@ -600,7 +600,7 @@ def bench_chromium(n: int, results: dict[int, SizeResult], repeats: int, quick: 
         pdf_dir.mkdir(parents=True)
         total = Sample(0.0, 0.0, 0.0, None, 0)
         for k, page in enumerate(pages):
-            cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                    "--disable-component-update", "--disable-sync", "--no-first-run",
                    f"--user-data-dir={profile}",  # its own profile, so it never joins another running Chromium
                    f"--print-to-pdf={pdf_dir / (page.stem + '.pdf')}", page.as_uri()]
