@@ -92,7 +92,7 @@ def test_builds_are_byte_identical_and_jobs_do_not_matter(project, built):
 
 
 def test_filled_script_lines_are_in_the_pdf(project, built):
-    from negdocs.build import load_one
+    from negdocs.deals import load_one
     from negdocs.project import Project
     from negdocs.render.scripts import fill
     from negdocs.analyse.strategy import load_packs
