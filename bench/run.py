@@ -408,7 +408,8 @@ STAMP_PROBE = r"""
 import json, sys, tempfile, time
 from pathlib import Path
 from negdocs.analyse.strategy import load_packs
-from negdocs.build import _renderer, load_one
+from negdocs.deals import load_one
+from negdocs.render.pages import renderer_for as _renderer
 from negdocs.project import Project
 from negdocs.render import pdf
 from negdocs.render.package import Proposals

@@ -19,6 +19,30 @@ from pathlib import Path
 
 MUTMUT = [sys.executable, "-m", "mutmut"]
 
+# The tests that carry each module's promises (MUTATE_TESTS="tests/a.py tests/b.py" overrides).
+# mutmut runs, for each mutant, the tests that covered its function in a first pass; with the
+# whole fast suite a deal-reading module is covered by every test, and each surviving mutant
+# reruns about a thousand of them. These selections keep a mutant to seconds.
+TESTS = {
+    "negdocs/load/loader.py": "test_loader_units test_robust test_corpus_fast test_corpus test_cli test_hostile test_links",
+    "negdocs/load/validate.py": "test_validate_units test_robust test_corpus_fast test_corpus test_cli test_schema test_recipients",
+    "negdocs/git/diff.py": "test_diff test_review_inputs test_git test_escape",
+    "negdocs/output/incremental.py": "test_incremental test_site test_portfolio",
+    "negdocs/output/writer.py": "test_atomic test_incremental",
+    "negdocs/render/editions.py": "test_editions test_golden test_proposal_outputs test_playbook test_docx test_leak",
+}
+
+# Run mutmut with the test selection of its first pass replaced (mutmut reads it from
+# pyproject.toml only; the per-mutant runs use the tests that first pass found).
+BOOTSTRAP = """
+import dataclasses, sys
+from mutmut import configuration
+from mutmut.__main__ import cli
+configuration._config = dataclasses.replace(configuration._load_config(), pytest_add_cli_args_test_selection=sys.argv[1].split())
+sys.argv = ["mutmut", *sys.argv[2:]]
+cli()
+"""
+
 
 def pattern(path: str) -> str:
     """``negdocs/load/loader.py`` -> ``negdocs.load.loader.*``; a folder covers its modules."""
@@ -37,7 +61,13 @@ def main(argv: list[str]) -> int:
     glob = pattern(argv[0])
     prefix = glob[:-1]
     jobs = os.environ.get("MUTATE_JOBS", "")  # mutants run at once (default: one per core)
-    subprocess.run([*MUTMUT, "run", *(["--max-children", jobs] if jobs.isdigit() else []), glob], check=False)
+    run = ["run", *(["--max-children", jobs] if jobs.isdigit() else []), glob]
+    tests = os.environ.get("MUTATE_TESTS") or " ".join(f"tests/{name}.py" for name in TESTS.get(argv[0], "").split())
+    if tests:
+        print(f"mutate: first pass over {tests}")
+        subprocess.run([sys.executable, "-c", BOOTSTRAP, tests, *run], check=False)
+    else:
+        subprocess.run([*MUTMUT, *run], check=False)
     out = subprocess.run([*MUTMUT, "results", "--all", "true"], capture_output=True, text=True, check=True).stdout
     states: Counter[str] = Counter()
     survivors = []

@@ -119,14 +119,15 @@ def _run_one(raw: bytes, render: bool) -> str:
 
 
 def _render(source, deal, analysis, findings) -> None:
-    from negdocs import build
+    from negdocs.deals import Loaded
     from negdocs.project import Project
+    from negdocs.render.pages import page_context
 
     project = Project(Path("/nonexistent-fuzz-project"))
     renderer = _renderer()
-    loaded = build.Loaded("fuzz", source, deal, analysis, findings)
+    loaded = Loaded("fuzz", source, deal, analysis, findings)
     try:
-        page = renderer.render("internal.html", (NAME, 1), **build._page_context("internal", loaded, PACKS, project, {}))
+        page = renderer.render("internal.html", (NAME, 1), **page_context("internal", loaded, PACKS, project, {}))
         assert page.startswith("<!DOCTYPE html>"), page[:100]
     except NegdocsError as exc:
         _assert_problems(exc.problems, b"", True)

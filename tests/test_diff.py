@@ -14,7 +14,7 @@ import pytest
 from negdocs.git.diff import DealDiff, compare, render
 from negdocs.load.loader import Source
 from negdocs.load.model import Deal
-from test_checks import BASE, DELETE, change
+from test_checks import BASE, DELETE, PACKS, change
 
 SCOPE = {"id": "scope", "name": "Scope", "kind": "text", "positions": ["full", "core"]}
 GET_FINDING = ("concession-without-get: concessions[0].give: 'Pilot' gives without a `get`; pair it with what we "
@@ -154,6 +154,16 @@ def test_cleared_findings_are_reported_in_text_markdown_and_json():
         r"- :white_check_mark: cleared finding: concession-without-get\: concessions\[0\].give\: 'Pilot' gives "
         "without a &#96;get&#96;; pair it with what we receive in return")
     assert json.loads(render([d], "json"))[0]["cleared_findings"] == [GET_FINDING]
+
+
+def test_findings_of_the_strategy_s_scripts_are_compared_too():
+    """script-long needs the deal's strategy pack: diff reports it as check does."""
+    longer = change(scripts__1__say="word " * 46)()
+    a, b = (Deal.model_validate(d) for d in (BASE, longer))
+    src = [Source(Path(n), n, d, {}) for n, d in (("old.yaml", BASE), ("new.yaml", longer))]
+    d = compare(a, b, *src, "old.yaml", "new.yaml", packs=PACKS)
+    assert [f.split(":", 1)[0] for f in d.new_findings] == ["script-long"]
+    assert d.new_findings[0].startswith("script-long: scripts[1].say: runs to 46 words")
 
 
 def test_new_findings_in_markdown():

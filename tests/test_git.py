@@ -348,3 +348,13 @@ def test_rev_labels_a_deal_outside_the_project_as_a_path_from_it(repo):
     diffs = diff_rev("HEAD", [repo.root / "playbooks"], project)
     assert [(d.old_label, d.new_label, d.status) for d in diffs] == [
         ("HEAD:../playbooks/acme.yaml", "../playbooks/acme.yaml", "removed")]
+
+
+def test_diff_reports_the_findings_of_the_strategy_s_scripts(repo):
+    """script-long needs the deal's strategy pack: `diff --rev` and `diff A B` load the packs."""
+    data = yaml.safe_load((repo.root / "playbooks/acme.yaml").read_text(encoding="utf-8"))
+    data["scripts"][1]["say"] = "word " * 46
+    repo.write("playbooks/acme.yaml", yaml.safe_dump(data, sort_keys=False))
+    for args in (("--rev", "HEAD"), ("HEAD:playbooks/acme.yaml", "playbooks/acme.yaml")):
+        result = repo.run("diff", *args)
+        assert "  + finding script-long: scripts[1].say: runs to 46 words" in result.stdout, args

@@ -207,7 +207,7 @@ def test_shards_partition_the_deals_and_index_merges_them(project, monkeypatch):
 
 
 def test_adding_a_deal_moves_only_that_deal_between_shards():
-    from negdocs.build import in_shard
+    from negdocs.output.site import in_shard
 
     ids = [f"deal-{n}" for n in range(200)]
     before = {i: next(k for k in range(1, 5) if in_shard(i, (k, 4))) for i in ids}
@@ -258,7 +258,7 @@ def test_a_file_in_templates_that_is_not_text_does_not_stop_a_dynamic_include(sm
 
 def keys(root, pdf=False):
     from negdocs.analyse.strategy import pack_files
-    from negdocs.build import _renderer
+    from negdocs.render.pages import renderer_for as _renderer
     from negdocs.output import incremental
     from negdocs.project import Project
 

@@ -92,7 +92,7 @@ def test_builds_are_byte_identical_and_jobs_do_not_matter(project, built):
 
 
 def test_filled_script_lines_are_in_the_pdf(project, built):
-    from negdocs.build import load_one
+    from negdocs.deals import load_one
     from negdocs.project import Project
     from negdocs.render.scripts import fill
     from negdocs.analyse.strategy import load_packs
@@ -158,6 +158,7 @@ def test_localized_pdfs(localized, locale, page_of, section):
         assert root["/Lang"] == locale, name
         assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], name
         assert b"pdfuaid" in root["/Metadata"].get_object().get_data(), name  # declared PDF/UA-1
+    for name in ("acme-renewal.pdf", "proposal/acme-renewal.pdf"):
+        assert page_of in _reader(built, name).pages[1].extract_text(), name
     reader = _reader(built, "acme-renewal.pdf")
-    assert page_of in reader.pages[1].extract_text()
     assert section in _outline_titles(reader.outline)

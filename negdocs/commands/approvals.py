@@ -82,7 +82,7 @@ def collect(paths=(), rev: str | None = None, root: Path | None = None) -> tuple
     deals; who committed each sign-off comes from git at the end, for all files at once."""
     from negdocs.analyse.approvals import is_guide
     from negdocs.analyse.strategy import load_packs
-    from negdocs.build import load_one
+    from negdocs.deals import load_one
     from negdocs.project import Project
 
     project = Project.load(root)

@@ -56,7 +56,7 @@ def check_name(by: str) -> str:
 
 def approve(path: Path, role: str, by: str, on: dt.date | None = None, root: Path | None = None) -> Approved:
     from negdocs.analyse.strategy import load_packs
-    from negdocs.build import load_one
+    from negdocs.deals import load_one
     from negdocs.commands import yamledit
     from negdocs.dates import today
     from negdocs.load.files import OUTSIDE, escapes, read_limited
@@ -113,7 +113,7 @@ def approve(path: Path, role: str, by: str, on: dt.date | None = None, root: Pat
 
 def _verify(project, packs, old, target: Path, new_raw: bytes, fields: dict, display: str) -> None:
     """The edited file must be valid and hold the old data with exactly this record added or renewed."""
-    from negdocs.build import load_one
+    from negdocs.deals import load_one
 
     new, problems = load_one(project, packs, target, False, new_raw, lint=False)
 

@@ -21,7 +21,7 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")  # a spreadsheet reads a cell s
 def collect(paths=(), root: Path | None = None) -> list[dict]:
     """One row per deal under ``paths`` (default playbooks/), sorted by file."""
     from negdocs.analyse.strategy import load_packs
-    from negdocs.build import _clashes, _other_ids, load_one
+    from negdocs.deals import clashes, load_one, other_ids
     from negdocs.project import Project
 
     project = Project.load(root)
@@ -37,7 +37,7 @@ def collect(paths=(), root: Path | None = None) -> list[dict]:
         rows[project.display(path)] = row
         if one is not None:
             ids.append((one.id, one.source.display, one.source.line(("id",))))
-    for clash in _clashes(ids, _other_ids(project, files) if paths else []):
+    for clash in clashes(ids, other_ids(project, files) if paths else []):
         if clash.path in rows:
             rows[clash.path]["errors"] += 1
     return [rows[k] for k in sorted(rows)]

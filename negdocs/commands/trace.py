@@ -13,9 +13,7 @@ the file is fetched or run, and its XML is never handed to an XML parser.
 from __future__ import annotations
 
 import html
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from negdocs.analyse import reference
 from negdocs.analyse.fingerprint import fingerprint
 from negdocs.errors import NegdocsError, Problem, display_path
 from negdocs.load.archive import checked_zip
+from negdocs.load.files import read_bounded
 from negdocs.load.recipients import slug
 
 MAX_FILE = 50 * 1024 * 1024
@@ -53,23 +52,7 @@ def trace(file: Path, root: Path) -> tuple[list[str], Match | None]:
 
 def read_text(file: Path, shown: str) -> str:
     """The text of a PDF, Word or HTML file, read within the limits."""
-
-    def fail(message: str):
-        raise NegdocsError(Problem(shown, 0, message, "trace"))
-
-    try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        fail(f"cannot read file: {exc.strerror or exc}")
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            fail("not a regular file")
-        if info.st_size > MAX_FILE:
-            fail(f"file is {info.st_size:,} bytes; the limit is {MAX_FILE:,}")
-        data = handle.read(MAX_FILE + 1)
-    if len(data) > MAX_FILE:
-        fail(f"file is over {MAX_FILE:,} bytes, the limit")
+    data = read_bounded(file, shown, MAX_FILE, "trace")
     if data.startswith(b"%PDF") or data[:1024].lstrip().startswith(b"%PDF"):
         return _pdf_text(data, shown)
     if data.startswith(b"PK\x03\x04"):

@@ -117,7 +117,7 @@ def _show(value, kind: str | None = None, currency: str = "USD") -> str:
 
 
 def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_label: str, new_label: str,
-            ignore=()) -> DealDiff:
+            ignore=(), packs=None) -> DealDiff:
     result = DealDiff(old_label, new_label, new.title)
     cur = new.currency
     for name in TOP:
@@ -144,8 +144,8 @@ def compare(old: Deal, new: Deal, old_source: Source, new_source: Source, old_la
         if a != b:
             result.changes.append(Change("review", prompt, "", a, b, "review {}: {} -> {}", (Quoted(prompt), _show(a), _show(b))))
     _compare_approvals(old, new, result)
-    old_f = _findings(old, old_source, ignore)
-    new_f = _findings(new, new_source, ignore)
+    old_f = _findings(old, old_source, ignore, packs)
+    new_f = _findings(new, new_source, ignore, packs)
     result.new_findings = sorted(new_f - old_f)
     result.cleared_findings = sorted(old_f - new_f)
     return result
@@ -155,8 +155,11 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _findings(deal: Deal, source: Source, ignore) -> set[str]:
-    return {f"{p.rule}: {p.message}" for p in checks.run(source, deal, analyse(deal), ignore)}
+def _findings(deal: Deal, source: Source, ignore, packs=None) -> set[str]:
+    """The findings `check` reports on ``deal``; with ``packs``, also those of its strategy's
+    scripts (script-long)."""
+    pack = packs.get(deal.strategy) if packs is not None else None
+    return {f"{p.rule}: {p.message}" for p in checks.run(source, deal, analyse(deal, pack), ignore)}
 
 
 def _compare_issues(old: Deal, new: Deal, result: DealDiff, cur: str):
@@ -318,7 +321,7 @@ def diff_specs(old: str, new: str, root: Path) -> list[DealDiff]:
     packs = load_packs(root)
     a, a_src = load(_read(old, root), packs)
     b, b_src = load(_read(new, root), packs)
-    return [compare(a, b, a_src, b_src, old, new, ignore)]
+    return [compare(a, b, a_src, b_src, old, new, ignore, packs)]
 
 
 def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
@@ -346,5 +349,5 @@ def diff_rev(rev: str, paths: list[Path], root: Path) -> list[DealDiff]:
             diffs.append(DealDiff(spec, shown, new.title, status="added"))
             continue
         old, old_src = load(blob_source(gitinfo.blob(top, commit, name, spec), spec, shown), packs)
-        diffs.append(compare(old, new, old_src, new_src, spec, shown, ignore))
+        diffs.append(compare(old, new, old_src, new_src, spec, shown, ignore, packs))
     return diffs

@@ -31,15 +31,20 @@ def escapes(path: Path, root: Path) -> bool:
 
 
 def read_limited(path: Path, display: str, root: Path | None = None) -> bytes:
-    """The bytes of a regular file of at most :data:`MAX_BYTES`; never blocks on a FIFO or reads
-    past the limit, even if the file grows while it is read. A file inside ``root`` (default:
-    the current folder) that links outside it is refused unread."""
+    """The bytes of a project file (deal, settings, pack) of at most :data:`MAX_BYTES`; a file
+    inside ``root`` (default: the current folder) that links outside it is refused unread."""
+    if escapes(path, root or Path.cwd()):
+        raise NegdocsError(Problem(display, 1, OUTSIDE, rule="yaml"))
+    return read_bounded(path, display, MAX_BYTES, "yaml", line=1)
+
+
+def read_bounded(path: Path, display: str, limit: int, rule: str, line: int = 0) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; never blocks on a FIFO or reads
+    past the limit, even if the file grows while it is read. Failures are ``rule`` problems."""
 
     def fail(message: str):
-        raise NegdocsError(Problem(display, 1, message, rule="yaml"))
+        raise NegdocsError(Problem(display, line, message, rule=rule))
 
-    if escapes(path, root or Path.cwd()):
-        fail(OUTSIDE)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError) as exc:
@@ -48,12 +53,12 @@ def read_limited(path: Path, display: str, root: Path | None = None) -> bytes:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             fail("not a regular file")
-        if info.st_size > MAX_BYTES:
-            fail(f"file is {info.st_size:,} bytes; the limit is {MAX_BYTES:,} bytes")
+        if info.st_size > limit:
+            fail(f"file is {info.st_size:,} bytes; the limit is {limit:,} bytes")
         try:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = handle.read(limit + 1)
         except OSError as exc:
             fail(f"cannot read file: {exc.strerror or exc}")
-    if len(raw) > MAX_BYTES:
-        fail(f"file is over {MAX_BYTES:,} bytes, the limit")
+    if len(raw) > limit:
+        fail(f"file is over {limit:,} bytes, the limit")
     return raw

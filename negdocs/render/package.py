@@ -46,7 +46,7 @@ class Proposals:
                                                                    for p in ("python-docx", "pikepdf")])).hexdigest()
 
     def package(self, loaded) -> Package | None:
-        deal, deal_id = loaded.deal, loaded.id
+        deal = loaded.deal
         if is_guide(deal):
             return None
         with writing_in(self.project.proposal_locale(deal)) as t:  # the counterparty's language (never the deal's)

@@ -8,21 +8,10 @@
 
 const path = require('path');
 const { pathToFileURL } = require('url');
-const { chromium } = require('playwright-core');
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const { offline } = require('./offline');
 
 async function main([folder, dealPage, query]) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
-  const context = await browser.newContext();
-  const blocked = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file://')) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
+  const { browser, context, blocked } = await offline();
   const page = await context.newPage();
   const index = pathToFileURL(path.join(path.resolve(folder), 'index.html')).href;
   await page.goto(index);
