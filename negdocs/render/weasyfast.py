@@ -113,6 +113,8 @@ _LINE_STYLE = (
 
 _LINES: dict = {}  # line splits measured with the system fonts, shared by a worker's documents
 _LINES_MAX = 200_000  # entries (about 200 bytes each plus the text); emptied when full
+_LINES_CHARS = 8_000_000  # characters of text in the keys (the splits are of every suffix of a text)
+_LINES_SIZE = [0]
 
 
 def _remember_intrinsic_lines():
@@ -121,18 +123,19 @@ def _remember_intrinsic_lines():
     split_first_line = preferred.split_first_line  # only inline_line_widths calls it there
 
     def remembered(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
-        if style.font_config._folder is None:  # system fonts only (no @font-face): shared by documents
-            memo = _LINES
-            if len(memo) > _LINES_MAX:
-                memo.clear()
-        else:  # the document's own fonts: its own memo
-            memo = context.__dict__.setdefault("_negdocs_lines", {})
+        shared = style.font_config._folder is None  # system fonts only (no @font-face): one memo for all
+        memo = _LINES if shared else context.__dict__.setdefault("_negdocs_lines", {})
         key = (text, max_width, justification_spacing, is_line_start, minimum,
                repr(tuple(style[name] for name in _LINE_STYLE)))
         found = memo.get(key)
         if found is None:
             result = split_first_line(text, style, context, max_width, justification_spacing,
                                       is_line_start=is_line_start, minimum=minimum)
+            if shared:
+                _LINES_SIZE[0] += len(text)
+                if len(memo) >= _LINES_MAX or _LINES_SIZE[0] > _LINES_CHARS:
+                    memo.clear()
+                    _LINES_SIZE[0] = len(text)
             found = memo[key] = (None, None, result[2], result[3], None, None)  # what the caller reads
         return found
 
