@@ -49,20 +49,27 @@ WORKTREE_PREFIX = "pdfcost-before-"
 SERVE_BUDGET_S = 300  # the whole serve --pdf row: start-up, every edit, shutdown
 
 # Renders each HTML file with negdocs' own PDF code (print.css, PDF/UA, worker patches) in one
-# process and prints the CPU seconds per document, import excluded: "WeasyPrint time".
+# process and prints the CPU seconds per document, import excluded: "WeasyPrint time". A one-page
+# warm-up document is rendered first, untimed, in both trees: WeasyPrint imports modules and sets
+# up fonts and PDF writing on first use (about 0.3 s, once per process), which is import time.
 RENDER = r"""
-import json, sys, time
+import json, shutil, sys, tempfile, time
 from pathlib import Path
 from negdocs.render import pdf
 from pypdf import PdfReader
 import io
 css = Path(sys.argv[1]).read_text(encoding="utf-8")
+warm = Path(tempfile.mkdtemp(prefix="pdfcost-warm-")) / "warm-up.html"
+warm.write_text("<!doctype html><html lang=en><head><meta charset=utf-8><title>Warm-up</title></head>"
+                "<body><h1>Warm-up</h1><p>One page.</p></body></html>", encoding="utf-8")
+pdf._render(pdf.PdfJob("warm-up.pdf", str(warm), str(warm.parent), "warm-up", css))
 out = []
 for name in sys.argv[2:]:
     job = pdf.PdfJob(Path(name).stem + ".pdf", name, str(Path(name).parent), name, css)
     t = time.process_time()
     r = pdf._render(job)
     out.append([time.process_time() - t, len(PdfReader(io.BytesIO(r.data)).pages) if r.data else 0])
+shutil.rmtree(warm.parent, ignore_errors=True)
 print(json.dumps(out))
 """
 
