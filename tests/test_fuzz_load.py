@@ -5,7 +5,12 @@ tests/fuzz_load.py).
 
 The suite runs a short campaign with a fixed seed. The long campaign was run once, with
 ``nice -n 19 .venv/bin/python tests/fuzz_load.py --examples 200 --rounds N --seed S``:
-LONG CAMPAIGN: (filled in when it has run)
+LONG CAMPAIGN: 2026-12-06, seed 20261206, 12 rounds of 200 examples per campaign (7,200 in
+all: 2,400 each of raw bytes, YAML event streams and deal structures), 35 minutes at nice 19 on a
+2-core machine shared with other work, default limits (300 MB, 5 s of CPU per example). Its
+first start found one traceback, in round 1: a title of over 255 characters made python-docx
+refuse the Word proposal's core properties (fixed in d0b046b, tested in test_docx.py); run
+again from the start on the fix, no round found anything.
 """
 
 from __future__ import annotations

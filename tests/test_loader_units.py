@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -236,3 +237,23 @@ def test_the_project_root_given_is_the_one_links_are_checked_against(tmp_path):
     assert str(caught.value) == ("link.yaml:1: error yaml: is a link to a file outside the project; negdocs reads only "
                                  "files inside it: replace the link with the file")
     assert read_source(tmp_path / "project" / "link.yaml", "link.yaml", root=tmp_path).data == {"a": 1}
+
+
+def test_text_in_memory_is_parsed_like_a_file():
+    """text_source (a git revision, an edited file): the same data, lines and exact numbers as
+    read_source, a path from the display name, and the size limit counted in UTF-8 bytes."""
+    text = "format: negdocs/v1\ntitle: T\nbatna:\n  value: 0.10\n"
+    source = loader.text_source(text, "abc1234567:playbooks/a.yaml")
+    from_file = read_source(None, "a.yaml", raw=text.encode())
+    assert (source.data, source.lines, source.numbers) == (from_file.data, from_file.lines, from_file.numbers)
+    assert source.numbers == {("batna", "value"): "0.10"} and source.lines[("batna", "value")] == 4
+    assert (source.path, source.display, source.digest) == (Path("playbooks/a.yaml"), "abc1234567:playbooks/a.yaml", "")
+    assert loader.text_source(text, "x.yaml", Path("given.yaml")).path == Path("given.yaml")
+    for text, size in (("#" * (loader.MAX_BYTES + 1), loader.MAX_BYTES + 1),
+                       ("é" * (loader.MAX_BYTES // 2) + "#", loader.MAX_BYTES + 1)):  # 2 bytes a character
+        with pytest.raises(NegdocsError) as caught:
+            loader.text_source(text, "big.yaml")
+        assert str(caught.value) == f"big.yaml:1: error yaml: file is {size:,} bytes; the limit is {loader.MAX_BYTES:,} bytes"
+    with pytest.raises(NegdocsError) as caught:  # under the limit in characters and in bytes: parsed
+        loader.text_source("é" * (loader.MAX_BYTES // 2), "ok.yaml")
+    assert "bytes; the limit" not in str(caught.value) and "a deal file is a mapping" in str(caught.value)
