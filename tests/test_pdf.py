@@ -128,6 +128,35 @@ def test_recycled_workers_print_the_same_pdfs(tmp_path, monkeypatch):
         assert (normal.out / name).read_bytes() == (recycled.out / name).read_bytes()
 
 
+def test_kept_workers_print_every_build_the_same_and_a_dead_one_is_replaced(tmp_path):
+    """serve --pdf keeps its PDF workers between rebuilds: the same processes print each
+    build, byte for byte as fresh ones do; one that died between builds is replaced."""
+    import os
+    import signal
+    import time
+
+    from negdocs.build import build
+    from negdocs.render import pdf
+
+    (tmp_path / "playbooks").mkdir()
+    (tmp_path / "playbooks" / "g.yaml").write_text("format: negdocs/v1\ntitle: Guide\ncontext: hiring\n")
+    fresh = build(root=tmp_path, out=tmp_path / "fresh", jobs=1)
+    with pdf.keep_warm(1):
+        pool = pdf._WARM["pool"]
+        outs = [build(root=tmp_path, out=tmp_path / name, jobs=1, force=True) for name in ("a", "b")]
+        assert pdf._WARM["pool"] is pool and pdf._WARM["printed"] == 2
+        for worker in list(pool._processes.values()):
+            os.kill(worker.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not getattr(pool, "_broken", False) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        outs.append(build(root=tmp_path, out=tmp_path / "c", jobs=1, force=True))
+        assert pdf._WARM["pool"] is not pool
+    assert pdf._WARM == {}
+    for out in outs:
+        assert (out.out / "g.pdf").read_bytes() == (fresh.out / "g.pdf").read_bytes()
+
+
 @pytest.fixture(scope="module")
 def localized(tmp_path_factory):
     """One example deal (the largest) built in German, French and Spanish, both editions, with PDFs."""

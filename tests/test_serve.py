@@ -101,6 +101,51 @@ def test_serves_the_site_and_sees_an_edit_within_seconds(serving):
     wait_for(lambda: "Second title" in fetch(url) and "Second title" in fetch(url + "acme.html"))
 
 
+@pytest.mark.pdf
+def test_serve_pdf_prints_each_edit_with_its_kept_workers(serving):
+    """serve --pdf: each save gets its new PDF from the same PDF workers (kept between
+    rebuilds, so no WeasyPrint start-up per save), and Ctrl-C ends them."""
+    import io
+
+    from pypdf import PdfReader
+
+    server = serving("--pdf")
+    workers = wait_for(lambda: _children(server.proc.pid))
+
+    def title_in_pdf(title):
+        with urllib.request.urlopen(server.url + "acme.pdf", timeout=5) as response:
+            return title in PdfReader(io.BytesIO(response.read())).pages[0].extract_text()
+
+    assert title_in_pdf("First title")
+    for n in (2, 3):
+        server.project.write("playbooks/acme.yaml", DEAL.format(title=f"Edit {n}"))
+        wait_for(lambda: title_in_pdf(f"Edit {n}"), 30)
+    assert _children(server.proc.pid) == workers
+    server.stop()
+    wait_for(lambda: all(not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] in "ZX"
+                         for pid in workers))
+
+
+def _comm(pid: str) -> str:
+    try:
+        return open(f"/proc/{pid}/comm").read()
+    except OSError:
+        return ""
+
+
+def _children(pid: int) -> set[int]:
+    """Live child processes of ``pid`` (the PDF workers of a serve process)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid) and fields[0] not in "ZX" and _comm(entry).startswith("python"):
+            found.add(int(entry))  # a worker, not a git call of the build
+    return found
+
+
 def test_a_broken_edit_shows_problems_and_keeps_the_old_site(serving):
     server = serving()
     url = server.url

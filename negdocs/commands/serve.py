@@ -12,6 +12,7 @@ address or this machine's name), so a web page cannot reach it by DNS rebinding.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
 import json
@@ -106,6 +107,12 @@ class Site:
         self.problems: list[str] = []
         self.files: list[str] = []
         self.lock = threading.Lock()
+        self.warm = contextlib.ExitStack()
+        if pdf:  # PDF workers kept between rebuilds: a save shows its PDF without their start-up
+            from negdocs.build import usable_cores
+            from negdocs.render.pdf import keep_warm
+
+            self.warm.enter_context(keep_warm(usable_cores()))
 
     def rebuild(self) -> bool:
         from negdocs.build import build
@@ -158,6 +165,7 @@ class Site:
         return found
 
     def close(self):
+        self.warm.close()
         shutil.rmtree(self.folder.parent, ignore_errors=True)
 
 

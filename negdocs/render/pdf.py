@@ -7,6 +7,7 @@ per build, each importing WeasyPrint once.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -226,33 +227,94 @@ def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> li
     that runs away fails with a message naming it instead of taking the machine down; they
     end with this process, also when it is killed (see :func:`die_with_parent`).
     With ``done(job, result)``, each result is handed over as it arrives and not kept.
+    Inside :func:`keep_warm` the kept workers print them, whatever ``workers`` says.
     """
-    from concurrent.futures.process import BrokenProcessPool
-
+    results: list[PdfResult] = []
     if not jobs:
-        return []
-    results = []
+        return results
+    if _WARM:
+        pool = _warm_pool()
+        _WARM["printed"] += len(jobs)
+        if not _collect(pool, jobs, 0, len(jobs), progress, done, results):
+            _WARM["pool"] = None  # a worker died: the next build starts a new pool
+            pool.shutdown(wait=False, cancel_futures=True)
+        return results
     workers = max(1, min(workers, len(jobs)))
     batch = RECYCLE * workers
     for start in range(0, len(jobs), batch):  # a fresh pool per batch: workers are recycled
         chunk = jobs[start:start + batch]
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunk)), initializer=_init_worker,
-                                 initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(render, job) for job in chunk]
-            for n, (job, future) in enumerate(zip(chunk, futures), start + 1):
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    result = PdfResult(job.key, error=f"a PDF worker died while rendering {job.label} or a document "
-                                                      "before it (out of memory or killed)")
-                futures[n - start - 1] = None  # let the finished future's bytes go
-                if progress is not None:
-                    progress(job.label, n, len(jobs))
-                if done is not None:
-                    done(job, result)
-                else:
-                    results.append(result)
+        with _pool(min(workers, len(chunk))) as pool:
+            _collect(pool, chunk, start, len(jobs), progress, done, results)
     return results
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(os.getpid(),))
+
+
+def _collect(pool, chunk: list[PdfJob], start: int, total: int, progress, done, results: list) -> bool:
+    """Submit ``chunk`` to ``pool`` and hand over each result in order; False when a worker died."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    intact = True
+    futures = [pool.submit(render, job) for job in chunk]
+    for n, (job, future) in enumerate(zip(chunk, futures), start + 1):
+        try:
+            result = future.result()
+        except BrokenProcessPool:
+            intact = False
+            result = PdfResult(job.key, error=f"a PDF worker died while rendering {job.label} or a document "
+                                              "before it (out of memory or killed)")
+        futures[n - start - 1] = None  # let the finished future's bytes go
+        if progress is not None:
+            progress(job.label, n, total)
+        if done is not None:
+            done(job, result)
+        else:
+            results.append(result)
+    return intact
+
+
+_WARM: dict = {}  # while keep_warm() is active: the kept pool, its workers, documents printed
+
+
+@contextlib.contextmanager
+def keep_warm(workers: int):
+    """Keep ``workers`` PDF workers between the builds run inside, WeasyPrint imported and a
+    page printed ahead (``serve --pdf``: a saved edit shows its PDF without a worker's start-up).
+    They are replaced after RECYCLE documents each, or when one dies."""
+    _WARM.update(workers=max(1, workers), pool=None, printed=0)
+    try:
+        _warm_pool()
+        yield
+    finally:
+        pool = _WARM.get("pool")
+        _WARM.clear()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _warm_pool() -> ProcessPoolExecutor:
+    pool = _WARM["pool"]
+    broken = getattr(pool, "_broken", False)  # a worker died between builds (the executor noticed)
+    if pool is None or broken or _WARM["printed"] >= RECYCLE * _WARM["workers"]:
+        if pool is not None:
+            pool.shutdown(wait=False)
+        pool = _pool(_WARM["workers"])
+        for _ in range(_WARM["workers"]):
+            pool.submit(_warm_up)  # not awaited: the workers get ready while the first build runs
+        _WARM.update(pool=pool, printed=0)
+    return pool
+
+
+def _warm_up() -> None:
+    """Print one small page, so a worker's first document pays no first-use set-up (fonts)."""
+    try:
+        import weasyprint
+
+        weasyprint.HTML(string="<p>negdocs</p>").write_pdf()
+    except Exception:  # noqa: BLE001 - a real document reports the same failure with its deal file
+        pass
 
 
 def available() -> str | None:

@@ -31,6 +31,26 @@ def builtin_templates() -> Path:
     return packaged if packaged.is_dir() else package.parent / "templates"
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process and shared by every Renderer (they
+    are configured alike): each build of ``serve`` and of a test run compiled them all again,
+    0.45 s a build. Jinja checks each entry against its template's source checksum, so an
+    edited template is compiled afresh."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 class Renderer:
     """Compiles each template once and renders pages to strings."""
 
@@ -51,6 +71,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,
+            bytecode_cache=_COMPILED,
         )
         self.env.globals.update(globals or {})
         self.env.globals["markup"] = Markup  # markup("<code>x</code>") for a translated message's placeholder
