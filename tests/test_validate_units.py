@@ -6,6 +6,7 @@ from pathlib import Path
 
 from negdocs.analyse import checks
 from negdocs.analyse.strategy import load_packs
+from negdocs.errors import short
 from negdocs.load.loader import read_source
 from negdocs.load.validate import MAX_MARKDOWN, MAX_SUGGESTIONS, suggest, validate
 
@@ -49,8 +50,7 @@ def test_suggestions_are_capped_per_file_and_by_size():
         MAX_SUGGESTIONS + 1)) + f"]\nbatna: {{evidence: [{refs}]}}\n")
     hinted = [p for p in found if "did you mean" in p]
     assert len(found) == MAX_SUGGESTIONS + 1 and len(hinted) == MAX_SUGGESTIONS
-    assert "batna.evidence[100]: unknown evidence 'ev100x'" in found[-1] or any(
-        p.endswith("batna.evidence[100]: unknown evidence 'ev100x'") for p in found)
+    assert [p for p in found if "ev100x" in p] == ["d.yaml:5: error reference: batna.evidence[100]: unknown evidence 'ev100x'"]
 
 
 def test_text_fields_given_another_type_say_to_quote():
@@ -88,3 +88,74 @@ def test_bad_dates_name_their_field():
     assert problems(HEAD + "close_by: 2027-01-31t10:00:00Z\n") == [
         "d.yaml:4: error schema: close_by: '2027-01-31t10:00:00Z' is not a valid date: it has a time; dates are YYYY-MM-DD"]
     assert problems(HEAD + "close_by: 2027-01-31\n") == []
+
+
+# -- the cross-field rules of issues, ids and the schema messages, at their edges --------------
+
+def named(name: str, text: str) -> list[str]:
+    source = read_source(Path(name), name, raw=text.encode())
+    return [str(p) for p in validate(source, PACKS, checks.WARNINGS)[1]]
+
+
+def test_every_issue_is_checked_after_a_text_issue_or_one_without_better():
+    assert problems(HEAD + "issues:\n  - {id: a, name: A, kind: text, open: 1}\n  - {id: b, name: B, kind: text, target: 2}\n") == [
+        "d.yaml:5: error schema: issues[0].open: not allowed on a text issue; use `positions` (ordered from preferred to walk-away)",
+        "d.yaml:6: error schema: issues[1].target: not allowed on a text issue; use `positions` (ordered from preferred to walk-away)"]
+    assert problems(HEAD + "issues:\n  - {id: a, name: A, kind: days}\n"
+                    "  - {id: b, name: B, kind: days, better: lower, open: 20, target: 10}\n") == [
+        "d.yaml:5: error schema: issues[0]: `better: higher` or `better: lower` is required for a days issue",
+        "d.yaml:6: error issue-order: issues[1].target: must not be better than open (20 days) for better: lower"]
+
+
+def test_positions_on_a_numeric_issue_and_the_order_in_the_deal_s_currency():
+    assert problems(HEAD + "currency: EUR\nissues:\n  - id: fee\n    name: Fee\n    kind: money\n    positions: [x]\n"
+                    "    better: higher\n    open: 100\n    target: 120\n") == [
+        "d.yaml:9: error schema: issues[0].positions: only text issues have positions; this issue is money",
+        "d.yaml:12: error issue-order: issues[0].target: must not be better than open (100 EUR) for better: higher"]
+
+
+def test_equal_positions_are_in_order_either_way():
+    for better in ("higher", "lower"):
+        assert problems(HEAD + f"issues:\n  - {{id: a, name: A, kind: days, better: {better}, open: 20, target: 20, "
+                        "floor: 20, walk_away: 20}\n") == []
+
+
+def test_a_percentage_lies_in_0_to_100():
+    assert problems(HEAD + "issues:\n  - {id: p, name: P, kind: percent, better: higher, open: 100, target: 100}\n") == []
+    assert problems(HEAD + "issues:\n  - {id: p, name: P, kind: percent, better: lower, open: 100, target: 101}\n") == [
+        "d.yaml:5: error schema: issues[0].target: 101 is not a percentage; percent values lie in 0-100"]
+
+
+def test_a_duplicate_evidence_id_names_the_line_of_the_first_id():
+    assert problems(HEAD + "evidence:\n  - kind: other\n    id: x\n    summary: s\n  - kind: other\n    id: x\n    summary: t\n") == [
+        "d.yaml:9: error duplicate-id: evidence[1].id: duplicate id 'x' (first at line 6)"]
+
+
+def test_an_unknown_key_in_a_list_item_is_matched_against_that_item_s_keys():
+    assert problems(HEAD + "issues:\n  - {id: a, name: A, kind: text, nme: x}\n") == [
+        "d.yaml:5: error schema: issues[0]: unknown key 'nme' (did you mean 'name'?)"]
+
+
+def test_what_was_found_instead_is_described_and_cut_at_60_characters():
+    exactly = "a" * 58  # its repr, quotes included, is 60 characters: shown whole
+    assert problems(HEAD + f"counterparty: {exactly}\n") == [
+        f"d.yaml:4: error schema: counterparty: expected a mapping (key: value lines), got '{exactly}'"]
+    assert problems(HEAD + f"counterparty: {exactly}a\n") == [
+        f"d.yaml:4: error schema: counterparty: expected a mapping (key: value lines), got '{exactly[:56]}..."]
+    assert problems(HEAD + "counterparty: [1]\nissues: null\n") == [
+        "d.yaml:4: error schema: counterparty: expected a mapping (key: value lines), got a list",
+        "d.yaml:5: error schema: issues: expected a list, got nothing"]
+
+
+def test_ids_from_file_names_and_the_reserved_index():
+    assert named("x.yml", HEAD) == [] and named("x.yaml", HEAD) == []
+    assert named("index.yaml", HEAD) == ["index.yaml:1: error schema: the id 'index' is reserved for the site index; "
+                                         "choose another (rename the file or add an `id:`)"]
+    assert named("y.yaml", HEAD + "id: index\n") == ["y.yaml:4: error schema: id: the id 'index' is reserved for the site "
+                                                      "index; choose another (rename the file or add an `id:`)"]
+
+
+def test_suggestions_for_names_up_to_200_characters():
+    long = "a" * 199 + "b"
+    assert suggest(long, ["a" * 199 + "c"]) == f" (did you mean {short(chr(97) * 199 + 'c')}?)"
+    assert suggest(long + "b", ["a" * 199 + "cb"]) == ""
