@@ -257,3 +257,18 @@ def test_text_in_memory_is_parsed_like_a_file():
     with pytest.raises(NegdocsError) as caught:  # under the limit in characters and in bytes: parsed
         loader.text_source("é" * (loader.MAX_BYTES // 2), "ok.yaml")
     assert "bytes; the limit" not in str(caught.value) and "a deal file is a mapping" in str(caught.value)
+
+
+def test_where_a_text_s_path_and_numbers_come_from():
+    assert loader.text_source("a: 1\n", "plain.yaml").path == Path("plain.yaml")  # no revision in the name
+    assert loader.text_source("a: 1\n", "abc:dir:odd/a.yaml").path == Path("odd/a.yaml")
+    listed = loader.text_source("a: [0.10, 2.50, x, 3]\nb: {c: 1.0}\n", "l.yaml")
+    assert listed.numbers == {("a", 0): "0.10", ("a", 1): "2.50", ("b", "c"): "1.0"}  # floats only, as written
+    with pytest.raises(NegdocsError) as caught:  # exactly the limit: read, then refused for what it holds
+        loader.text_source("#" * loader.MAX_BYTES, "full.yaml")
+    assert "bytes; the limit" not in str(caught.value)
+
+
+def test_plain_yes_and_on_keys_are_names_not_booleans():
+    assert parse("on: 1\nyes: 2\nno: [3]\n", "k.yaml")[0] == {"on": 1, "yes": 2, "no": [3]}
+    assert parse("a: on\nb: 'yes'\n", "v.yaml")[0] == {"a": True, "b": "yes"}  # values keep YAML's reading
