@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from negdocs.analyse import checks
 from negdocs.analyse.strategy import load_packs
 from negdocs.errors import short
@@ -159,3 +161,94 @@ def test_suggestions_for_names_up_to_200_characters():
     long = "a" * 199 + "b"
     assert suggest(long, ["a" * 199 + "c"]) == f" (did you mean {short(chr(97) * 199 + 'c')}?)"
     assert suggest(long + "b", ["a" * 199 + "cb"]) == ""
+
+
+# -- references, MESO terms and scripts: every message, on its line --------------------------
+
+ISSUES = ("issues:\n  - {id: fee, name: Fee, kind: money, better: lower, open: 100, floor: 120, walk_away: 130}\n"
+          "  - {id: pct, name: Pct, kind: percent, better: higher, open: 10}\n"
+          "  - {id: scope, name: Scope, kind: text, positions: [full, core]}\n"
+          "  - {id: terms, name: Terms, kind: text}\n"
+          "  - {id: nofloor, name: NoFloor, kind: days, better: lower, open: 30}\n")
+CROSS = {
+    'meso': (
+        'meso:\n'
+        '  - name: A\n'
+        "    terms: {fee: 100, pct: 101, scope: partial, terms: x, nofloor: '30', fe: 1}\n"
+        '  - name: B\n'
+        '    terms: {fee: 100, pct: 100, scope: core}\n',
+        [
+         'd.yaml:12: error schema: meso[0].terms.pct: 101 is not a percentage; percent values lie in 0-100',
+         "d.yaml:12: error schema: meso[0].terms.scope: 'partial' is not one of the positions of 'scope': 'full, core'",
+         "d.yaml:12: error schema: meso[0].terms.terms: 'terms' has no `positions`; list them on the issue to offer 'x'",
+         "d.yaml:12: error schema: meso[0].terms.nofloor: '30' is not a number; 'nofloor' is a days issue",
+         "d.yaml:12: error reference: meso[0].terms.fe: unknown issue 'fe' (did you mean 'fee'?)",
+         "d.yaml:14: error schema: meso[1].terms: option 'B' does not set nofloor; every numeric issue needs a term",
+        ]),
+    'refs': (
+        'evidence:\n'
+        '  - {id: ev, kind: other, summary: s}\n'
+        'batna: {summary: b, evidence: [ev, evx]}\n'
+        'power:\n'
+        '  - {source: time, summary: s, evidence: [ev, e2]}\n'
+        'deadlines:\n'
+        '  - {date: 2027-01-01, what: w, evidence: [ev, e3]}\n',
+        [
+         "d.yaml:12: error reference: batna.evidence[1]: unknown evidence 'evx' (did you mean 'ev'?)",
+         "d.yaml:5: error reference: issues[0].basis[1]: unknown evidence 'e4'",
+         "d.yaml:14: error reference: power[0].evidence[1]: unknown evidence 'e2'",
+         "d.yaml:16: error reference: deadlines[0].evidence[1]: unknown evidence 'e3'",
+        ]),
+    'scripts': (
+        'deadlines:\n'
+        '  - {date: 2027-01-01, what: w}\n'
+        '  - {date: 2027-01-02, what: v, why: because}\n'
+        'escalation:\n'
+        '  - {step: s}\n'
+        'scripts:\n'
+        '  - {say: hi, use: floor}\n'
+        '  - {}\n'
+        '  - {say: hi, risk: r, issue: fee}\n'
+        '  - {use: floor, issue: fee, risk: r}\n'
+        '  - {use: floor, issue: fe, ask: a, give: g}\n'
+        '  - {use: floor, issue: nofloor, ask: a, give: g}\n'
+        '  - {use: deadline, deadline: 2}\n'
+        '  - {use: deadline, deadline: 0}\n'
+        '  - {use: deadline, deadline: 1}\n'
+        '  - {use: escalation, escalation: 0}\n'
+        '  - {use: escalation, escalation: -1}\n'
+        '  - {use: governance, term: t, verification: v}\n',
+        [
+         'd.yaml:16: error script: scripts[0]: a script has either `say:` (a free line) or `use:` (a template), not both or neither',
+         'd.yaml:17: error script: scripts[1]: a script has either `say:` (a free line) or `use:` (a template), not both or neither',
+         'd.yaml:18: error script: scripts[2].issue: slots belong to `use:` templates, not to `say:` lines',
+         'd.yaml:18: error script: scripts[2].risk: slots belong to `use:` templates, not to `say:` lines',
+         "d.yaml:19: error script: scripts[3]: the floor template needs the slot 'ask'",
+         "d.yaml:19: error script: scripts[3]: the floor template needs the slot 'give'",
+         "d.yaml:19: error script: scripts[3].risk: 'risk' is not a slot of the floor template (slots: issue, ask, give)",
+         "d.yaml:20: error reference: scripts[4].issue: unknown issue 'fe' (did you mean 'fee'?)",
+         "d.yaml:21: error script: scripts[5].issue: issue 'nofloor' has no floor; add `floor` to it or use another template",
+         'd.yaml:22: error reference: scripts[6].deadline: deadline index 2 does not exist (valid: 0 to 1)',
+         'd.yaml:23: error script: scripts[7].deadline: deadline 0 has no `why`, which the deadline script says aloud; add it',
+         'd.yaml:25: error script: scripts[9].escalation: escalation 0 has no `by`, which the escalation script says aloud; add it',
+         'd.yaml:26: error reference: scripts[10].escalation: escalation index -1 does not exist (valid: 0 to 0)',
+         "d.yaml:27: error script: scripts[11]: the governance template needs the slot 'alternative'",
+        ]),
+    'noitems': (
+        'scripts:\n'
+        '  - {use: deadline, deadline: 0}\n'
+        '  - {use: escalation, escalation: 0}\n',
+        [
+         'd.yaml:11: error reference: scripts[0].deadline: deadline index 0 does not exist (valid: none: the file has no deadlines)',
+         'd.yaml:12: error reference: scripts[1].escalation: escalation index 0 does not exist (valid: none: the file has no escalation steps)',
+        ]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CROSS))
+def test_cross_references_of_meso_terms_evidence_and_scripts(case):
+    """Each case's messages, exactly: unknown names (with did-you-mean), MESO terms of each
+    issue kind, evidence lists of every section, each script template's slots and indexes."""
+    text, expected = CROSS[case]
+    issues = ISSUES.replace("walk_away: 130}", "walk_away: 130, basis: [ev, e4]}") if case == "refs" else ISSUES
+    assert problems(HEAD + issues + text) == expected
