@@ -66,6 +66,11 @@ def test_value_limit_at_its_boundary_with_and_without_aliases():
 
 
 def test_text_limit_counts_every_alias_expansion():
+    # at the limit exactly: keys count too (a, b, c), the anchor once and each of its 19 aliases
+    exact = MAX_TEXT - 100_000 * 20 - 3
+    for extra, fine in ((0, True), (1, False)):
+        text = f"c: {'y' * (exact + extra)}\na: &a {'x' * 100_000}\nb: [" + ",".join(["*a"] * 19) + "]"
+        assert (len(parse(text, "f.yaml")[0]["b"]) == 19) if fine else fails(text).endswith("simplify the anchors")
     big = "x" * 100_000
     ok = MAX_TEXT // 100_000 - 1  # the anchor itself plus its aliases stay within the limit
     assert len(parse(f"a: &a {big}\nb: [" + ",".join(["*a"] * ok) + "]", "f.yaml")[0]["b"]) == ok
@@ -162,6 +167,9 @@ def test_syntax_errors_name_their_line_and_tabs():
                                      "start any token (a tab: YAML indents with spaces only)")
     assert fails("a: 1\nb: \x07\n") == ("f.yaml:2: error yaml: character #x0007 is not allowed in YAML (control characters "
                                        "must be removed)")
+    assert fails("\nb: \x07\n").startswith("f.yaml:2: error yaml: character #x0007")  # the first line counts too
+    assert fails("\ta: 1\n") == ("f.yaml:1: error yaml: while scanning for the next token found character that cannot "
+                                 "start any token (a tab: YAML indents with spaces only)")
     long_tag = fails("a: !<" + "t" * 300 + "> x\n")
     assert long_tag.startswith("f.yaml:1: error yaml: ") and len(long_tag) < 300
 
