@@ -48,10 +48,10 @@ i18n: $(STAMP)
 	$(BIN)/python -m negdocs.render.literals templates $(TEMPLATES)
 
 # Mutation testing of one module: make mutate MODULE=negdocs/load/loader.py (scores: tests/MUTATION.md);
-# MUTATE_JOBS=1 runs one mutant at a time (default: one per core).
+# MUTATE_JOBS=1 runs one mutant at a time (default: one per core); MUTATE_SURVIVORS=1 only last run's survivors.
 mutate: $(STAMP)
 	@test -n "$(MODULE)" || { echo "usage: make mutate MODULE=negdocs/<stage>/<module>.py (one module at a time)"; exit 2; }
-	MUTATE_JOBS=$(MUTATE_JOBS) $(BIN)/python scripts/mutate.py $(MODULE)
+	MUTATE_JOBS=$(MUTATE_JOBS) MUTATE_SURVIVORS=$(MUTATE_SURVIVORS) $(BIN)/python scripts/mutate.py $(MODULE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

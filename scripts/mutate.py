@@ -6,7 +6,8 @@ mutmut 3 copies the tree into mutants/, runs the fast suite once to learn which 
 which function, then runs only those tests against each mutant. This script turns the path into
 mutmut's mutant-name pattern, runs it, and prints the line for tests/MUTATION.md: killed / total
 and the survivors to judge (``mutmut show NAME`` prints a survivor's diff). One module at a time:
-a mutant costs several seconds on 2 cores.
+a mutant costs several seconds on 2 cores. MUTATE_SURVIVORS=1 runs again only the mutants that
+survived the module's last run (after adding tests).
 """
 
 from __future__ import annotations
@@ -62,29 +63,35 @@ def main(argv: list[str]) -> int:
     glob = pattern(argv[0])
     prefix = glob[:-1]
     jobs = os.environ.get("MUTATE_JOBS", "")  # mutants run at once (default: one per core)
-    run = ["run", *(["--max-children", jobs] if jobs.isdigit() else []), glob]
+    targets = [glob]
+    if os.environ.get("MUTATE_SURVIVORS"):  # after adding tests: run again only what survived last time
+        targets = _names(prefix, ("survived", "no tests")) or [glob]
+    run = ["run", *(["--max-children", jobs] if jobs.isdigit() else []), *targets]
     tests = os.environ.get("MUTATE_TESTS") or " ".join(f"tests/{name}.py" for name in TESTS.get(argv[0], "").split())
     if tests:
         print(f"mutate: first pass over {tests}")
         subprocess.run([sys.executable, "-c", BOOTSTRAP, tests, *run], check=False)
     else:
         subprocess.run([*MUTMUT, *run], check=False)
-    out = subprocess.run([*MUTMUT, "results", "--all", "true"], capture_output=True, text=True, check=True).stdout
-    states: Counter[str] = Counter()
-    survivors = []
-    for line in out.splitlines():
-        name, _, state = line.strip().rpartition(": ")
-        if not name.startswith(prefix):
-            continue
-        states[state] += 1
-        if state in ("survived", "no tests"):
-            survivors.append(name)
+    states: Counter[str] = Counter(state for _, state in _results(prefix))
+    survivors = _names(prefix, ("survived", "no tests"))
     total = sum(states.values())
     killed = states["killed"] + states["timeout"]
     print(f"\n{argv[0]}: {killed} killed / {total} mutants ({dict(states)})")
     for name in survivors:
         print(f"  survivor: {name}")
     return 0
+
+
+def _results(prefix: str) -> list[tuple[str, str]]:
+    """(mutant name, state) of every mutant of the module, from mutmut's last runs."""
+    out = subprocess.run([*MUTMUT, "results", "--all", "true"], capture_output=True, text=True, check=True).stdout
+    found = [line.strip().rpartition(": ")[::2] for line in out.splitlines()]
+    return [(name, state) for name, state in found if name.startswith(prefix)]
+
+
+def _names(prefix: str, states: tuple[str, ...]) -> list[str]:
+    return [name for name, state in _results(prefix) if state in states]
 
 
 if __name__ == "__main__":
