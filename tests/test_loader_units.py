@@ -280,3 +280,15 @@ def test_where_a_text_s_path_and_numbers_come_from():
 def test_plain_yes_and_on_keys_are_names_not_booleans():
     assert parse("on: 1\nyes: 2\nno: [3]\n", "k.yaml")[0] == {"on": 1, "yes": 2, "no": [3]}
     assert parse("a: on\nb: 'yes'\n", "v.yaml")[0] == {"a": True, "b": "yes"}  # values keep YAML's reading
+
+
+def test_where_a_refused_character_sits_is_named_in_at_most_80_characters():
+    def where(last: int) -> str:
+        keys = ["x" * 9] * 7 + ["y" * last]  # a path of 7 * 10 + last characters
+        text = "".join("  " * n + key + ":\n" for n, key in enumerate(keys))[:-1] + ' "\\x07"\n'
+        return fails(text).split(": error yaml: ", 1)[1].split(": character U+0007", 1)[0]
+
+    assert where(10) == ".".join(["x" * 9] * 7 + ["y" * 10])  # 80 characters: whole
+    assert where(11) == ".".join(["x" * 9] * 7)[:69] + ".yyyyyyy..."  # 81: cut to 77 and "..."
+    assert fails('a: "\\x9f"\n').startswith("f.yaml:1: error yaml: a: character U+009F (a control character)")
+    assert parse('a: "\\xa0"\n', "f.yaml")[0] == {"a": "\xa0"}  # a no-break space is text
