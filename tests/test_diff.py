@@ -210,6 +210,25 @@ def test_json_change_carries_data_and_the_text_line():
     assert (data["old"], data["new"], data["title"], data["status"]) == ("old.yaml", "new.yaml", "ACME renewal", "changed")
 
 
+def test_json_changes_of_issues_sections_and_review_answers():
+    """Every kind of change carries its data in JSON: an issue added or removed whole, a
+    section's field, a review answer (keyed by its question)."""
+    new = change(issues=[*BASE["issues"], SCOPE], batna__value=99000, review={"Why now?": "Budget"})()
+    added = json.loads(render([diff(BASE, new)], "json"))[0]["changes"]
+    assert added[0] == {"section": "issues", "item": "scope", "field": "", "old": None,
+                        "new": {**SCOPE, "better": None, "open": None, "target": None, "floor": None, "walk_away": None,
+                                "their_walk_away": None, "weight": 3, "tradeable": False, "basis": []},
+                        "text": "issue scope added (Scope)"}
+    assert added[1:] == [
+        {"section": "batna", "item": "", "field": "value", "old": 95000, "new": 99000, "text": "batna.value: 95,000 USD -> 99,000 USD"},
+        {"section": "review", "item": "Why now?", "field": "", "old": None, "new": "Budget",
+         "text": "review 'Why now?': (none) -> Budget"}]
+    removed = json.loads(render([diff(new, BASE)], "json"))[0]["changes"][0]
+    assert (removed["section"], removed["item"], removed["field"], removed["new"], removed["text"]) == (
+        "issues", "scope", "", None, "issue scope removed (Scope)")
+    assert removed["old"]["positions"] == ["full", "core"] and removed["old"]["weight"] == 3
+
+
 def test_an_item_name_is_quoted_in_a_changed_line_only():
     line = diff(BASE, change(concessions__0__give="60-day pilot")()).changes[0]
     assert line.text == "concession 'Pilot' give: 30-day pilot -> 60-day pilot"
