@@ -12,7 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from negdocs.analyse.approvals import evaluate, fingerprint
+from negdocs.analyse.approvals import evaluate
+from negdocs.analyse.fingerprint import fingerprint
 from negdocs.load.loader import parse
 from negdocs.load.model import Deal
 

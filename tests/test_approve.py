@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from negdocs.analyse.approvals import fingerprint
+from negdocs.analyse.fingerprint import fingerprint
 from negdocs.load.loader import parse
 from negdocs.load.model import Deal
 

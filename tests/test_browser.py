@@ -240,7 +240,7 @@ def _portfolio_deal(title: str, context: str, owner: str, price: int, currency: 
 
 @pytest.fixture(scope="module")
 def portfolio_site(tmp_path_factory) -> Path:
-    from negdocs.analyse.approvals import fingerprint
+    from negdocs.analyse.fingerprint import fingerprint
     from negdocs.load.loader import parse
     from negdocs.load.model import Deal
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from negdocs.analyse.fingerprint import canonical, fingerprint, is_guide, terms  # noqa: F401 (the API of sign-offs)
+from negdocs.analyse.fingerprint import fingerprint, is_guide, terms
 from negdocs.load.model import Approval, Deal
 from negdocs.money import exact, format_decimal, format_value
 

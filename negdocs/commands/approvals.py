@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from negdocs.errors import NegdocsError, Problem
+from negdocs.errors import Problem
 from negdocs.git.signoffs import Commit, committed_by
 
 ICONS = {"approved": ":white_check_mark:", "stale": ":warning:", "missing": ":x:"}
@@ -80,7 +80,7 @@ def collect(paths=(), rev: str | None = None, root: Path | None = None) -> tuple
 
     Deals are loaded one at a time and only their rows kept, so memory does not grow with the
     deals; who committed each sign-off comes from git at the end, for all files at once."""
-    from negdocs.analyse.approvals import is_guide
+    from negdocs.analyse.fingerprint import is_guide
     from negdocs.analyse.strategy import load_packs
     from negdocs.deals import load_one
     from negdocs.project import Project

@@ -44,7 +44,8 @@ def collect(paths=(), root: Path | None = None) -> list[dict]:
 
 
 def _row(project, one, path: Path, problems) -> dict | None:
-    from negdocs.analyse.approvals import evaluate, is_guide
+    from negdocs.analyse.approvals import evaluate
+    from negdocs.analyse.fingerprint import is_guide
 
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors

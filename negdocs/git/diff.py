@@ -228,7 +228,8 @@ def _compare_list(section: str, keys: tuple[str, ...], old: list, new: list, res
 
 def _compare_approvals(old: Deal, new: Deal, result: DealDiff):
     """Sign-offs added, renewed or removed, and those the change of terms voided."""
-    from negdocs.analyse.approvals import changes, fingerprint
+    from negdocs.analyse.approvals import changes
+    from negdocs.analyse.fingerprint import fingerprint
 
     before, after = fingerprint(old), fingerprint(new)
     old_by_role = {a.role: a for a in old.approvals}

@@ -63,7 +63,7 @@ class Repository:
     def _load(self, rel: str) -> list:
         from pydantic import ValidationError
 
-        from negdocs.analyse.approvals import fingerprint
+        from negdocs.analyse.fingerprint import fingerprint
         from negdocs.errors import NegdocsError
         from negdocs.load.loader import text_source
         from negdocs.load.model import Deal

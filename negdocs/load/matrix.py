@@ -138,7 +138,7 @@ def check_matrix(matrix: Matrix, strategies, line, display: str) -> list[Problem
 def check_deal(source, deal: Deal, matrix: Matrix | None) -> list[Problem]:
     """Errors of one valid deal against the matrix: sign-offs of unknown or repeated roles,
     a currency without a rate when a ``value_over`` rule needs one."""
-    from negdocs.analyse.approvals import is_guide
+    from negdocs.analyse.fingerprint import is_guide
     from negdocs.load.validate import Collector, suggest
 
     out = Collector(source)

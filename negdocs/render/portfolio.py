@@ -21,7 +21,7 @@ WIDTH, LABEL, BAR, ROW = 640, 110, 380, 30
 
 def entry(one) -> dict:
     """What the internal index needs of one deal, as JSON values (kept in the build manifest)."""
-    from negdocs.analyse.approvals import is_guide
+    from negdocs.analyse.fingerprint import is_guide
 
     verdict = one.analysis.approvals
     return {"guide": is_guide(one.deal), "currency": one.deal.currency, "value": str(verdict.value),
