@@ -74,6 +74,7 @@ class Renderer:
             bytecode_cache=_COMPILED,
         )
         self.env.globals.update(globals or {})
+        self.env.globals["css_string"] = css_string
         self.env.globals["markup"] = Markup  # markup("<code>x</code>") for a translated message's placeholder
         self.lang: Lang = get_lang()
         self.env.filters.update(
@@ -175,8 +176,18 @@ def page_of_css(lang: Lang) -> Markup:
         if part in ("%(page)s", "%(pages)s"):
             out.append(f"counter({part[2:-2]})")
         elif part:
-            out.append('"' + part.replace("\\", "\\5c ").replace('"', "\\22 ").replace("<", "\\3c ") + '"')
+            out.append(_css_literal(part))
     return Markup(" ".join(out))
+
+
+def css_string(text) -> Markup:
+    """``text`` (markup or not) as a CSS string literal that is safe inside <style>: its tags
+    stripped, as the running head and label of a printed page need."""
+    return Markup(_css_literal(Markup(str(text)).striptags()))
+
+
+def _css_literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\5c ").replace('"', "\\22 ").replace("<", "\\3c ") + '"'
 
 
 def _template_frame(tb, name: str) -> tuple[str | None, int]:
