@@ -129,6 +129,25 @@ def _children_outside_mutmut_bookkeeping():
         yield
 
 
+def proc_stat(pid) -> list[str]:
+    """Fields of /proc/PID/stat from the state on (index 0: state, 1: ppid, 11+12: CPU, 19: start)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def python_children(pid: int) -> dict[int, list[str]]:
+    """Live Python processes whose parent is ``pid`` (PDF workers, not a git call), with their
+    :func:`proc_stat` fields."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = proc_stat(int(entry.name))
+            if int(fields[1]) == pid and fields[0] not in "ZX" and (entry / "comm").read_text().startswith("python"):
+                found[int(entry.name)] = fields
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 def run_limited(args: list[str], cwd: Path, memory_mb: int, cpu_s: int, stdin: bytes | None = None):
     """Run ``python -m negdocs ARGS`` (or ``python ARGS`` when ARGS starts with ``-c`` or a script) in a child
     process whose address space and CPU time are capped with setrlimit: a test of resource use

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LONG_DEAL, MINIMAL, tree
+from conftest import LONG_DEAL, MINIMAL, proc_stat, python_children, tree
 from negdocs.errors import NegdocsError
 from negdocs.output import writer
 
@@ -348,15 +348,10 @@ def test_killed_build_leaves_previous_output(make_project, delay):
 
 # -- no PDF worker outlives its build ------------------------------------------------------
 
-def _stat(pid: int) -> list[str]:
-    """Fields of /proc/PID/stat from the state on (index 0: state, 1: ppid, 11+12: CPU, 19: start)."""
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
 def _gone(pid: int, started: str) -> bool:
     """The process is gone (or a zombie nobody reaped), and not just its pid reused."""
     try:
-        fields = _stat(pid)
+        fields = proc_stat(pid)
     except FileNotFoundError:
         return True
     return fields[0] in "ZX" or fields[19] != started
@@ -403,7 +398,7 @@ def test_each_guard_alone_ends_a_worker_whose_parent_was_killed(tmp_path, prctl,
         lines = sorted([parent.stdout.readline(), parent.stdout.readline()])  # in either order
         assert lines[1] == "armed\n"
         pid = int(lines[0])
-        started = _stat(pid)[19]
+        started = proc_stat(pid)[19]
         parent.kill()
         parent.wait()
         _assert_all_gone({pid: started}, 60, "the worker outlived its killed parent")
@@ -425,14 +420,8 @@ def test_a_busy_pdf_worker_dies_when_its_build_is_killed(make_project):
     try:
         deadline = time.monotonic() + 300
         while not workers and build.poll() is None and time.monotonic() < deadline:
-            for entry in Path("/proc").iterdir():
-                try:
-                    fields = _stat(int(entry.name))
-                    if int(fields[1]) == build.pid and fields[0] not in "ZX" and int(fields[11]) + int(fields[12]) >= busy \
-                            and (entry / "comm").read_text().startswith("python"):  # a worker at work, not git
-                        workers[int(entry.name)] = fields[19]
-                except (OSError, ValueError, IndexError):
-                    continue
+            workers = {pid: fields[19] for pid, fields in python_children(build.pid).items()
+                       if int(fields[11]) + int(fields[12]) >= busy}  # a worker at work
             time.sleep(0.05)
         assert workers, f"the build never got its PDF worker busy (exit code {build.poll()})"
         build.kill()  # SIGKILL: no cleanup code of the build runs

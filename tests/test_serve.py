@@ -3,7 +3,6 @@ nothing served that a request should not reach."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import signal
@@ -16,6 +15,8 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+
+from conftest import proc_stat, python_children
 
 DEAL = "format: negdocs/v1\ntitle: {title}\ncontext: sales\nowner: Dana\n"
 
@@ -110,7 +111,7 @@ def test_serve_pdf_prints_each_edit_with_its_kept_workers(serving):
     from pypdf import PdfReader
 
     server = serving("--pdf")
-    workers = wait_for(lambda: _children(server.proc.pid))
+    workers = wait_for(lambda: set(python_children(server.proc.pid)))
 
     def title_in_pdf(title):
         with urllib.request.urlopen(server.url + "acme.pdf", timeout=5) as response:
@@ -120,30 +121,16 @@ def test_serve_pdf_prints_each_edit_with_its_kept_workers(serving):
     for n in (2, 3):
         server.project.write("playbooks/acme.yaml", DEAL.format(title=f"Edit {n}"))
         wait_for(lambda: title_in_pdf(f"Edit {n}"), 30)
-    assert _children(server.proc.pid) == workers
+    assert set(python_children(server.proc.pid)) == workers
     server.stop()
-    wait_for(lambda: all(not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] in "ZX"
-                         for pid in workers))
+    wait_for(lambda: not any(_running(pid) for pid in workers))
 
 
-def _comm(pid: str) -> str:
+def _running(pid: int) -> bool:
     try:
-        return open(f"/proc/{pid}/comm").read()
-    except OSError:
-        return ""
-
-
-def _children(pid: int) -> set[int]:
-    """Live child processes of ``pid`` (the PDF workers of a serve process)."""
-    found = set()
-    for entry in os.listdir("/proc"):
-        try:
-            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[1] == str(pid) and fields[0] not in "ZX" and _comm(entry).startswith("python"):
-            found.add(int(entry))  # a worker, not a git call of the build
-    return found
+        return proc_stat(pid)[0] not in "ZX"
+    except (OSError, IndexError):
+        return False
 
 
 def test_a_broken_edit_shows_problems_and_keeps_the_old_site(serving):
