@@ -87,3 +87,53 @@ def test_pages_are_laid_out_as_with_the_full_sheet(patched, html):
     assert lean_or_full == full
     texts = [text for _, _, text, *_ in full if text]
     assert "1" in texts or any(t.startswith("1") for t in texts)  # the list's and the footnote's numbers
+
+
+WORDS = "Supercalifragilistic expialidocious antidisestablishmentarianism and a few short words to wrap"
+STYLES = ("font-size: 8pt", "font-size: 20pt", "font-weight: bold", "letter-spacing: 3pt", "word-spacing: 30pt",
+          "white-space: nowrap", "font-family: monospace", "font-style: italic", "text-align: justify",
+          "hyphens: auto", "text-decoration: underline", "text-transform: uppercase", "direction: rtl")
+
+
+def geometry(html: str) -> list[tuple]:
+    pages = weasyprint.HTML(string=html).render().pages
+    return [(page_number, box.element_tag, type(box).__name__, getattr(box, "text", None), round(box.position_x, 3),
+             round(box.position_y, 3), round(box.width, 3), round(box.height, 3))
+            for page_number, page in enumerate(pages) for box in page._page_box.descendants()]
+
+
+def test_remembered_lines_lay_the_normal_flow_out_as_weasyprint_does(patched):
+    """The same text in another style, width or place is split again, never taken from another's."""
+    from weasyprint.layout import inline, preferred
+
+    paragraphs = "".join(f'<p lang="en" style="{style}">{WORDS}</p><div style="width: 40mm"><p style="{style}">{WORDS}</p></div>'
+                         for style in STYLES)
+    cells = "".join(f'<td style="{style}">{WORDS}</td>' for style in STYLES[:8])
+    html = (f"<style>@page {{ size: A6 }} p {{ margin: 0 }}</style>{paragraphs}{paragraphs}"
+            f"<table><tr>{cells}</tr></table>")
+    remembered = inline.split_first_line
+    inline.split_first_line = preferred.split_first_line = remembered.original
+    try:
+        plain = geometry(html)
+    finally:
+        inline.split_first_line = preferred.split_first_line = remembered
+    assert geometry(html) == plain
+    assert geometry(html) == plain  # the second time every split is a remembered one
+    assert len({round(w) for *_, w, _ in plain if w}) > 20  # the styles do make different lines
+
+
+def test_each_caller_gets_its_own_layout(patched):
+    from weasyprint.layout import inline
+
+    style = weasyprint.HTML(string="<p>x</p>").render().pages[0]._page_box.descendants()
+    text_style = [box.style for box in style if type(box).__name__ == "TextBox"][0]
+    first = inline.split_first_line(WORDS, text_style, None, 200, 0)
+    second = inline.split_first_line(WORDS, text_style, None, 200, 0)
+    assert first[1:] == second[1:] and first[0] is not second[0]
+    assert vars(first[0]) == vars(second[0]) and "layout" not in vars(first[0])
+    line = first[0].text
+    first[0].text = "changed by the first caller"  # drawing may set an ellipsis
+    third = inline.split_first_line(WORDS, text_style, None, 200, 0)
+    assert third[0].text == second[0].text != "changed by the first caller"
+    second[0].text = "changed by a remembered one's caller"
+    assert inline.split_first_line(WORDS, text_style, None, 200, 0)[0].text == line

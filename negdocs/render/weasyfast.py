@@ -29,7 +29,12 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
    labels, amounts) was measured again each time, in each document. The line breaks and widths
    are remembered, keyed by the text, the arguments and every style property the split reads:
    across the documents of a worker while only the system fonts are used (one font
-   configuration), per document when it brings its own fonts (@font-face).
+   configuration), per document when it brings its own fonts (@font-face). The lines of the
+   normal flow are remembered the same way: a block moved to the next page, the contents page
+   laid out again, a running head on every page, guidance shared by playbooks, and in
+   ``serve --pdf`` every unchanged paragraph of the document just saved. A split leaves its Pango
+   layout released (WeasyPrint makes it again to draw), so each caller gets its own copy of the
+   remembered one: text, widths and direction, never a shared object.
 6. Each Pango layout got a new font description built from the style; Pango copies it into the
    layout, so one description per distinct font (family, style, stretch, weight, size, caps,
    variations) is built once and shared.
@@ -65,7 +70,7 @@ def install() -> bool:
         return False
     inline.handle_leader = _merged_leader(inline.handle_leader)
     _name_attr_anchors()
-    _remember_intrinsic_lines()
+    _remember_lines()
     _share_font_descriptions()
     _lean_user_agent_sheet()
     pydyf.PDF.page_references = property(_page_references)
@@ -120,36 +125,57 @@ _LINE_STYLE = (
     "word_break", "tab_size", "line_height")
 
 
+def style_key(style, names) -> tuple | str:
+    """The values of ``names`` in ``style`` as a dict key: the tuple itself when it can be hashed
+    (a repr costs ten times more), else its repr (a font family may come as a list)."""
+    key = tuple(style[name] for name in names)
+    try:
+        hash(key)
+    except TypeError:
+        return repr(key)
+    return key
+
+
 _LINES: dict = {}  # line splits measured with the system fonts, shared by a worker's documents
 _LINES_MAX = 200_000  # entries (about 200 bytes each plus the text); emptied when full
 _LINES_CHARS = 8_000_000  # characters of text in the keys (the splits are of every suffix of a text)
 _LINES_SIZE = [0]
 
 
-def _remember_intrinsic_lines():
-    from weasyprint.layout import preferred
+def _remember_lines():
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
 
-    split_first_line = preferred.split_first_line  # only inline_line_widths calls it there
+    split_first_line = line_break.split_first_line
 
     def remembered(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
         shared = style.font_config._folder is None  # system fonts only (no @font-face): one memo for all
         memo = _LINES if shared else context.__dict__.setdefault("_negdocs_lines", {})
-        key = (text, max_width, justification_spacing, is_line_start, minimum,
-               repr(tuple(style[name] for name in _LINE_STYLE)))
+        key = (text, max_width, justification_spacing, is_line_start, minimum, style_key(style, _LINE_STYLE))
         found = memo.get(key)
-        if found is None:
-            result = split_first_line(text, style, context, max_width, justification_spacing,
-                                      is_line_start=is_line_start, minimum=minimum)
-            if shared:
-                _LINES_SIZE[0] += len(text)
-                if len(memo) >= _LINES_MAX or _LINES_SIZE[0] > _LINES_CHARS:
-                    memo.clear()
-                    _LINES_SIZE[0] = len(text)
-            found = memo[key] = (None, None, result[2], result[3], None, None)  # what the caller reads
-        return found
+        if found is not None:
+            return (_copy(found[0]), *found[1:])
+        result = split_first_line(text, style, context, max_width, justification_spacing,
+                                  is_line_start=is_line_start, minimum=minimum)
+        if "layout" in vars(result[0]):  # still holds its Pango objects: not a plain value to copy
+            return result
+        if shared:
+            _LINES_SIZE[0] += len(text)
+            if len(memo) >= _LINES_MAX or _LINES_SIZE[0] > _LINES_CHARS:
+                memo.clear()
+                _LINES_SIZE[0] = len(text)
+        memo[key] = (_copy(result[0]), *result[1:])
+        return result
 
     remembered.original = split_first_line
-    preferred.split_first_line = remembered
+    preferred.split_first_line = inline.split_first_line = remembered
+
+
+def _copy(layout):
+    """A released WeasyPrint Layout (text, widths, direction, decoration metrics): a new one alike."""
+    twin = object.__new__(type(layout))
+    twin.__dict__.update(vars(layout))
+    return twin
 
 
 _FONT_STYLE = ("font_family", "font_style", "font_stretch", "font_weight", "font_size", "font_variant_caps",
@@ -163,7 +189,7 @@ def _share_font_descriptions():
     descriptions: dict = {}
 
     def shared(style):
-        key = repr(tuple(style[name] for name in _FONT_STYLE))
+        key = style_key(style, _FONT_STYLE)
         found = descriptions.get(key)
         if found is None:
             if len(descriptions) > 10_000:
