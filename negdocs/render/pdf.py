@@ -237,7 +237,7 @@ def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> li
         _WARM["printed"] += len(jobs)
         if not _collect(pool, jobs, 0, len(jobs), progress, done, results):
             _WARM["pool"] = None  # a worker died: the next build starts a new pool
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)  # wait=False leaves concurrent.futures an exit hook writing to a closed pipe
         return results
     workers = max(1, min(workers, len(jobs)))
     batch = RECYCLE * workers
@@ -291,7 +291,7 @@ def keep_warm(workers: int):
         pool = _WARM.get("pool")
         _WARM.clear()
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)  # wait=False leaves concurrent.futures an exit hook writing to a closed pipe
 
 
 def _warm_pool() -> ProcessPoolExecutor:
