@@ -315,7 +315,7 @@ def report(sets: list[dict], serve: list[float], load: tuple, load_end: tuple, b
         med = sorted(serve)[len(serve) // 2]
         lines += ["", f"`serve --pdf`, edit of the largest example saved -> new PDF written (log line), "
                       f"{len(serve)} edits: {', '.join(f'{t:.2f}' for t in serve)} s wall (median {med:.2f} s; "
-                      "includes the watcher's 200 ms debounce)."]
+                      "includes the watcher's wait for 50 ms without another change, `step`; `debounce` caps that wait at 200 ms)."]
         verdicts.append((f"serve --pdf: edit to new PDF <= {SERVE_MAX_S} s (wall, largest example)", f"{med:.2f} s",
                          med <= SERVE_MAX_S))
     lines += ["", "| target | measured | verdict |", "|---|---|---|"]
