@@ -137,7 +137,7 @@ def style_key(style, names) -> tuple | str:
 
 
 _LINES: dict = {}  # line splits measured with the system fonts, shared by a worker's documents
-_LINES_MAX = 200_000  # entries (about 200 bytes each plus the text); emptied when full
+_LINES_MAX = 60_000  # entries (about 500 bytes each plus the text: ~30 MB; 5 playbooks make ~10,000); emptied when full
 _LINES_CHARS = 8_000_000  # characters of text in the keys (the splits are of every suffix of a text)
 _LINES_SIZE = [0]
 
