@@ -291,6 +291,28 @@ def test_the_weasyprint_version_is_in_the_key_of_pdf_builds(small, monkeypatch):
     assert keys(small.root).common == plain
 
 
+def test_the_key_has_the_installed_weasyprint_release():
+    from importlib.metadata import version
+
+    from negdocs.output import incremental
+
+    assert incremental._weasyprint_version() == version("weasyprint") != "?"
+
+
+def test_the_template_closure_follows_every_reference_once():
+    import jinja2
+
+    from negdocs.output.incremental import template_closure
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "page.html": '{% include "c.html" %}{% include "b.html" %}{% include "b.html" %}',
+        "b.html": '{% extends "base.html" %}', "c.html": '{% import "macros.html" as m %}',
+        "base.html": "base", "macros.html": "{% macro x() %}{% endmacro %}", "unused.html": "no"}))
+    assert sorted(template_closure(env, "page.html")) == ["b.html", "base.html", "c.html", "macros.html", "page.html"]
+    env.loader.mapping["c.html"] = "{% include name %}"  # cannot be named before rendering: every template
+    assert sorted(template_closure(env, "page.html")) == sorted(env.loader.mapping)
+
+
 def test_keys_are_stable_and_a_broken_template_is_reported_by_the_render(small):
     one, two = keys(small.root), keys(small.root)
     assert one.common == two.common and one.page("k", "internal") == two.page("k", "internal")
@@ -321,6 +343,11 @@ def test_only_well_formed_records_are_reused(small):
         lambda r: r["entries"]["internal"].update(close_by="2027-13-45"),
         lambda r: r["entries"]["internal"].update(close_by=20270101), lambda r: r.update(search=[]),
         lambda r: r["search"].update(internal="x"),
+        lambda r: r["entries"].update(proposal={"title": "no id"}),  # any entry, not only the portfolio's
+        lambda r: r["entries"]["internal"].update(approvals="signed"),
+        lambda r: r["entries"]["internal"].pop("value_base"),  # a record of a build before base currencies
+        lambda r: r["entries"]["internal"].update(value="ten"), lambda r: r["entries"]["internal"].update(value="NaN"),
+        lambda r: r["entries"]["internal"].update(value_base="Infinity"),
     ]
     for n, spoil in enumerate(corrupt):
         record = copy.deepcopy(good)
@@ -332,6 +359,9 @@ def test_only_well_formed_records_are_reused(small):
     fine["entries"]["internal"]["close_by"] = None
     assert incremental.valid_record(fine)
     assert incremental.valid_record({**good, "entries": {**good["entries"], "x": {"id": "a", "close_by": "2027-01-31"}}})
+    for approvals in ("missing", "stale", "approved", "none"):
+        assert incremental.valid_record({**good, "entries": {"internal": {**good["entries"]["internal"], "approvals": approvals}}})
+    assert incremental.valid_record({**good, "entries": {"internal": {**good["entries"]["internal"], "value_base": None}}})
     for manifest_deals in (None, [], "x"):
         assert incremental.deals({"deals": manifest_deals}) == {}
     assert incremental.deals({}) == {}
