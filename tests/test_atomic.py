@@ -129,6 +129,10 @@ def test_a_pipe_in_the_folder_or_a_file_for_a_folder_is_refused(make_project, tm
     os.mkfifo(project.root / "build/pipe")
     result = project.run("build", "--no-pdf")
     assert result.exit_code == 2 and "'pipe' is a link or a special file, which negdocs never writes" in result.stderr
+    merged = project.run("index", "build", "--out", "site")  # the same folder as a shard to merge
+    assert merged.exit_code == 2 and merged.stderr.splitlines()[0] == (
+        "build: error usage: refusing to merge build/: 'pipe' is a link or a special file, which negdocs never writes; "
+        "build this shard again")
     (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(NegdocsError, match=r"refusing to replace a-file/: it is not a folder; delete it yourself") as refused:
         writer.Staging(tmp_path / "a-file")
@@ -186,6 +190,11 @@ def test_a_link_or_a_changed_file_in_a_built_folder_is_refused(make_project, tmp
     assert result.exit_code == 2 and "'assets/link.txt' is a link or a special file" in result.stderr
     assert outside.read_text() == "not negdocs'"
     (project.root / "build/assets/link.txt").unlink()
+    os.symlink(outside.parent, project.root / "build/assets/folder")  # a link to a folder is not followed either
+    result = project.run("build", "--no-pdf")
+    assert result.exit_code == 2 and "'assets/folder' is a link or a special file" in result.stderr
+    assert outside.read_text() == "not negdocs'"
+    (project.root / "build/assets/folder").unlink()
     project.write("build/index.html", "edited by hand")
     result = project.run("build", "--no-pdf")
     assert result.exit_code == 2 and "'index.html' changed since negdocs wrote it" in result.stderr
@@ -251,10 +260,11 @@ def test_a_file_from_another_file_system_is_copied(tmp_path):
 
 
 def test_two_outputs_with_one_name_or_the_manifest_name_are_refused(tmp_path):
-    with pytest.raises(NegdocsError, match="two outputs have this name"):
+    with pytest.raises(NegdocsError, match="two outputs have this name") as twice:
         with writer.Staging(tmp_path / "out") as stage:
             stage.write("a.html", b"1")
             stage.write("a.html", b"2")
+    assert [(p.path, p.line, p.rule) for p in twice.value.problems] == [("a.html", 0, "duplicate-id")]
     with pytest.raises(NegdocsError, match="two outputs have this name"):
         with writer.Staging(tmp_path / "out") as stage:
             stage.write(MARKER, b"{}")
