@@ -812,6 +812,23 @@ def targets(results: dict[int, SizeResult], chromium: dict, sizes: list[int]) ->
     return out
 
 
+# Sections of results.md this script does not write: bench/pdfcost.py's, and the profile notes
+# of issue 17. A full run keeps them (at the end) instead of dropping them with the rest.
+KEPT = ("## PDF cost: profile and what was changed (issue 17)", "## PDF cost per page")
+
+
+def kept_sections(text: str) -> str:
+    """The KEPT sections of an earlier results.md, in their order there, each ending in a newline."""
+    found = []
+    for heading in KEPT:
+        at = text.find("\n" + heading + "\n")
+        if at == -1:
+            continue
+        end = text.find("\n## ", at + 1)
+        found.append((at, text[at + 1:end + 1 if end != -1 else len(text)].rstrip("\n") + "\n"))
+    return "".join("\n" + section for _, section in sorted(found))
+
+
 def write_report(argv: list[str], info: dict, results: dict[int, SizeResult], chromium: dict, verdicts, busy: str,
                  elapsed: float, stamps: dict | None = None) -> str:
     lines = ["# negdocs benchmark results", "",
@@ -856,7 +873,7 @@ def write_report(argv: list[str], info: dict, results: dict[int, SizeResult], ch
         lines.append("")
     if stamps is not None:
         lines += stamps_section(stamps)
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n" + kept_sections(RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "")
     RESULTS.write_text(text, encoding="utf-8")
     data = {"argv": argv, "machine": info, "targets": verdicts, "chromium": _jsonable(chromium),
             "sizes": {n: _jsonable(asdict(r)) for n, r in results.items()}}
