@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from negdocs.analyse.strategy import CONTEXTS, PLACEHOLDERS, STEPS, load_packs
+from negdocs.analyse.pack import PLACEHOLDERS, STEPS
+from negdocs.analyse.strategy import load_packs
+from negdocs.load.model import CONTEXTS
 
 SECTIONS = ["At a glance", "Readiness", "Preparation", "The five steps", "playbook", "MESO grid",
             "Concession log", "Anchor worksheet", "Scripts", "Quick reference: moves", "Pitfalls and safeguards",

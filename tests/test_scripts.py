@@ -14,7 +14,8 @@ import pytest
 
 from negdocs import phrases
 from negdocs.analyse.analysis import analyse
-from negdocs.analyse.strategy import CONTEXTS, load_packs
+from negdocs.analyse.strategy import load_packs
+from negdocs.load.model import CONTEXTS
 from negdocs.load.model import Deal
 from negdocs.render.scripts import blanks, fill
 

@@ -18,7 +18,7 @@ from negdocs.load.model import Deal
 from negdocs.load.recipients import slug
 from negdocs.project import Settings
 from negdocs.render.scripts import blanks, fill
-from negdocs.analyse.strategy import Pack
+from negdocs.analyse.pack import Pack
 
 EDITIONS = ("internal", "proposal")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from negdocs import phrases
 from negdocs.analyse.scripts import blank_better, filled, segments, variant
-from negdocs.analyse.strategy import Pack
+from negdocs.analyse.pack import Pack
 from negdocs.i18n import current
 from negdocs.load.model import Deal
 
