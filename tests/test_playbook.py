@@ -110,6 +110,19 @@ def test_project_can_add_and_override_a_pack(make_project):
     result = project.run("check")
     assert result.exit_code == 1
     assert "strategies/acme-way.yaml:1: error strategy: checklist: Field required" in result.stderr
+    data = yaml.safe_load((BUILTIN_DIR / "principled.yaml").read_text())
+    data.update(id="acme-way", name="The ACME way")
+    del data["steps"]["close"], data["preparation"]["batna"], data["contexts"]["hiring"]
+    data["culture"]["blunt"] = "x"
+    project.write("strategies/acme-way.yaml", yaml.safe_dump(data))
+    messages = [line.split(": error strategy: ", 1)[1] for line in project.run("check").stderr.splitlines()
+                if ": error strategy: " in line]
+    assert sorted(messages) == sorted([
+        "culture: Value error, culture must have exactly direct, indirect, high-power-distance; unknown blunt",
+        "steps: Value error, steps must have exactly setup, first-move, midgame, close, implementation; missing close",
+        "preparation: Value error, preparation must have exactly batna, reservation, issues, tradeables, counterparty, "
+        "evidence; missing batna",
+        "contexts: Value error, contexts must have exactly sales, partnership, procurement, hiring; missing hiring"])
 
 
 def test_filled_scripts_use_the_deals_data(make_project):

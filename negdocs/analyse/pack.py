@@ -150,6 +150,9 @@ def _exact_keys(value: dict, keys: tuple, what: str) -> dict:
     return {key: value[key] for key in keys}  # canonical order
 
 
+_SECTION_KEYS = {"preparation": PREPARATION, "steps": STEPS, "contexts": CONTEXTS, "culture": CULTURES}
+
+
 class Pack(_Part):
     """A strategy pack: every section a playbook draws on."""
 
@@ -177,25 +180,10 @@ class Pack(_Part):
     rationale: dict[str, str]
     references: list[Reference] = Field(min_length=1)
 
-    @field_validator("preparation")
+    @field_validator("preparation", "steps", "contexts", "culture")
     @classmethod
-    def _preparation(cls, v):
-        return _exact_keys(v, PREPARATION, "preparation")
-
-    @field_validator("steps")
-    @classmethod
-    def _steps(cls, v):
-        return _exact_keys(v, STEPS, "steps")
-
-    @field_validator("contexts")
-    @classmethod
-    def _contexts(cls, v):
-        return _exact_keys(v, CONTEXTS, "contexts")
-
-    @field_validator("culture")
-    @classmethod
-    def _culture(cls, v):
-        return _exact_keys(v, CULTURES, "culture")
+    def _sections(cls, v, info):
+        return _exact_keys(v, _SECTION_KEYS[info.field_name], info.field_name)
 
     @field_validator("scripts")
     @classmethod
