@@ -43,12 +43,14 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
    ``::note-callback`` (used only by ``float: footnote`` and ``position: note()``) and ``::marker``
    (used only by ``display: list-item``, which only ``li`` has in that sheet). Each was cascaded
    and computed for each of a playbook's ~1,300 elements. A document whose own styles never name
-   footnotes, notes or list items, and link or import no stylesheet, gets the same sheet with
-   those rules dropped and ``::marker`` written ``li::marker``; any other document, the full one.
+   footnotes, notes or list items, hold no CSS escape (a backslash), and link or import no
+   stylesheet gets the same sheet with those rules dropped and ``::marker`` written
+   ``li::marker``; any other document, the full one.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 
@@ -125,15 +127,27 @@ _LINE_STYLE = (
     "word_break", "tab_size", "line_height")
 
 
-def style_key(style, names) -> tuple | str:
-    """The values of ``names`` in ``style`` as a dict key: the tuple itself when it can be hashed
-    (a repr costs ten times more), else its repr (a font family may come as a list)."""
-    key = tuple(style[name] for name in names)
+def style_key(style, names) -> tuple | None:
+    """The values of ``names`` in ``style`` as a dict key, or None when they cannot make one.
+
+    Sets (``text-decoration-line``) become frozensets and lists (a font family may come as one)
+    tuples, which compare exactly as the values do. A value that still cannot be hashed gives no
+    key, so the split is made as WeasyPrint makes it: a repr would be lossy (a ``calc()`` shows
+    only its name), and two different values with one repr would share a result."""
+    key = tuple(_hashable(style[name]) for name in names)
     try:
         hash(key)
     except TypeError:
-        return repr(key)
+        return None
     return key
+
+
+def _hashable(value):
+    if isinstance(value, (set, frozenset)):
+        return frozenset(value)
+    if isinstance(value, list):
+        return tuple(_hashable(item) for item in value)
+    return value
 
 
 _LINES: dict = {}  # line splits measured with the system fonts, shared by a worker's documents
@@ -151,7 +165,11 @@ def _remember_lines():
     def remembered(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
         shared = style.font_config._folder is None  # system fonts only (no @font-face): one memo for all
         memo = _LINES if shared else context.__dict__.setdefault("_negdocs_lines", {})
-        key = (text, max_width, justification_spacing, is_line_start, minimum, style_key(style, _LINE_STYLE))
+        values = style_key(style, _LINE_STYLE)
+        if values is None:
+            return split_first_line(text, style, context, max_width, justification_spacing,
+                                    is_line_start=is_line_start, minimum=minimum)
+        key = (text, max_width, justification_spacing, is_line_start, minimum, values)
         found = memo.get(key)
         if found is not None:
             return (_copy(found[0]), *found[1:])
@@ -190,6 +208,8 @@ def _share_font_descriptions():
 
     def shared(style):
         key = style_key(style, _FONT_STYLE)
+        if key is None:
+            return describe(style)
         found = descriptions.get(key)
         if found is None:
             if len(descriptions) > 10_000:
@@ -201,7 +221,9 @@ def _share_font_descriptions():
 
 
 # What a document's own styles may say that needs the rules the lean sheet drops, or styles that
-# cannot be read from the document itself (a linked or imported stylesheet).
+# cannot be read from the document itself (a linked or imported stylesheet). Read in the raw text
+# first (a word in a comment or a string only costs the lean sheet); CSS with an escape, which can
+# spell any of them (``foot\note``, ``list\-item``), is read token by token, as WeasyPrint reads it.
 _NEEDS_FULL_SHEET = re.compile(r"footnote|note\s*\(|list-item|@import", re.IGNORECASE)
 
 
@@ -216,9 +238,34 @@ def needs_full_sheet(root) -> bool:
             continue
         if tag == "link" and "stylesheet" in (element.get("rel") or "").lower():
             return True
-        if tag == "style" and _NEEDS_FULL_SHEET.search("".join(element.itertext())):
+        if tag == "style" and _uses_dropped_rules("".join(element.itertext())):
             return True
-        if _NEEDS_FULL_SHEET.search(element.get("style") or ""):
+        if _uses_dropped_rules(element.get("style") or ""):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=64)  # a site's stylesheet is the same in each of its pages
+def _uses_dropped_rules(css: str) -> bool:
+    if _NEEDS_FULL_SHEET.search(css):
+        return True
+    if "\\" not in css:
+        return False
+    import tinycss2
+
+    return _names_dropped(tinycss2.parse_component_value_list(css))
+
+
+def _names_dropped(tokens) -> bool:
+    for token in tokens:
+        kind = token.type
+        if kind == "ident" and token.lower_value in ("footnote", "list-item"):
+            return True
+        if kind == "at-keyword" and token.lower_value == "import":
+            return True
+        if kind == "function" and (token.lower_name == "note" or _names_dropped(token.arguments)):
+            return True
+        if kind in ("() block", "[] block", "{} block") and _names_dropped(token.content):
             return True
     return False
 
