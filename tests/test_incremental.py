@@ -256,14 +256,31 @@ def test_a_file_in_templates_that_is_not_text_does_not_stop_a_dynamic_include(sm
 
 # -- the key and the manifest records, unit by unit
 
-def keys(root, pdf=False):
+def keys(root, pdf=False, extra=None):
     from negdocs.analyse.strategy import pack_files
     from negdocs.render.pages import renderer_for as _renderer
     from negdocs.output import incremental
     from negdocs.project import Project
 
     project = Project.load(root)
-    return incremental.Keys(project, pack_files(root), _renderer(project).env, pdf)
+    return incremental.Keys(project, pack_files(root), _renderer(project).env, pdf, extra)
+
+
+def test_a_page_key_has_its_deal_its_stamp_sheet_its_word_template_and_the_negdocs_release(small, monkeypatch):
+    from negdocs.output import incremental
+
+    one = keys(small.root, extra={"proposal": "word template 1"})
+    editions = ("internal", "proposal")
+    before = {e: one.page("deal", e) for e in editions}
+    assert one.page("other deal", "internal") != before["internal"] and one.page("other deal", "proposal") != before["proposal"]
+    word = keys(small.root, extra={"proposal": "word template 2"})
+    assert {e: word.page("deal", e) for e in editions} == {"internal": before["internal"], "proposal": word.page("deal", "proposal")}
+    assert word.page("deal", "proposal") != before["proposal"]
+    small.write("templates/proposal-stamp.html", "<p>{{ recipient }}</p>")  # the stamped copies' sheet
+    stamped = keys(small.root, extra={"proposal": "word template 1"})
+    assert stamped.page("deal", "internal") == before["internal"] and stamped.page("deal", "proposal") != before["proposal"]
+    monkeypatch.setattr(incremental, "__version__", "9.9.9")  # another negdocs release
+    assert keys(small.root).common != one.common
 
 
 def test_sha_keeps_parts_apart():
