@@ -256,13 +256,14 @@ def test_a_file_in_templates_that_is_not_text_does_not_stop_a_dynamic_include(sm
 
 # -- the key and the manifest records, unit by unit
 
-def keys(root, pdf=False, extra=None):
+def keys(root, pdf=False, extra=None, locale=None):
     from negdocs.analyse.strategy import pack_files
     from negdocs.render.pages import renderer_for as _renderer
     from negdocs.output import incremental
     from negdocs.project import Project
 
     project = Project.load(root)
+    project.locale_override = locale  # `build --locale`
     return incremental.Keys(project, pack_files(root), _renderer(project).env, pdf, extra)
 
 
@@ -281,6 +282,19 @@ def test_a_page_key_has_its_deal_its_stamp_sheet_its_word_template_and_the_negdo
     assert stamped.page("deal", "internal") == before["internal"] and stamped.page("deal", "proposal") != before["proposal"]
     monkeypatch.setattr(incremental, "__version__", "9.9.9")  # another negdocs release
     assert keys(small.root).common != one.common
+
+
+def test_the_common_key_has_the_format_the_language_and_the_catalogs(small, monkeypatch):
+    from negdocs import i18n
+    from negdocs.output import incremental
+
+    base = keys(small.root).common
+    assert keys(small.root, locale="de").common != base  # `build --locale de`: negdocs.yaml unchanged
+    monkeypatch.setattr(incremental, "FORMAT_VERSION", "negdocs/v9")
+    assert keys(small.root).common != base
+    monkeypatch.undo()
+    monkeypatch.setattr(i18n, "catalog_digest", lambda: "a translation changed")
+    assert keys(small.root).common != base
 
 
 def test_sha_keeps_parts_apart():
