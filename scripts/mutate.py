@@ -31,7 +31,7 @@ TESTS = {
     "negdocs/git/diff.py": "test_diff test_review_inputs test_git test_escape",
     "negdocs/output/incremental.py": "test_incremental test_site test_portfolio",
     "negdocs/output/writer.py": "test_atomic test_incremental",
-    "negdocs/render/editions.py": "test_editions test_golden test_proposal_outputs test_playbook test_docx test_leak",
+    "negdocs/render/editions.py": "test_editions test_golden test_proposal_outputs test_playbook test_docx test_leak test_i18n",
 }
 
 # Run mutmut with the test selection of its first pass replaced (mutmut reads it from

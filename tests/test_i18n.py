@@ -367,6 +367,17 @@ def test_which_language_each_document_is_in(make_project):
                        "proposal/own": "en", "proposal/theirs": "es", "proposal/plain": "en"}
 
 
+def test_the_page_description_names_the_context_in_the_documents_language(make_project):
+    deal = MINIMAL + "counterparty: {name: ACME, locale: de}\nlocale: de\n"
+    project = make_project({"playbooks/a.yaml": deal})
+    assert project.run("build", "--no-pdf", "--edition", "all").exit_code == 0
+    described = {name: re.search(r'<meta name="description" content="([^"]*)">',
+                                 (project.root / "build" / f"{name}.html").read_text()).group(1)
+                 for name in ("a", "proposal/a")}
+    assert described["a"] == "Verhandlungsleitfaden Vertrieb"  # "{context} negotiation playbook", context "sales"
+    assert "Vertrieb" in described["proposal/a"] and "sales" not in described["proposal/a"]
+
+
 def test_the_word_proposal_is_in_the_counterpartys_language(make_project):
     import zipfile
 
