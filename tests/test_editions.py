@@ -165,3 +165,18 @@ def test_readiness_of_a_rule_the_pack_does_not_explain():
 
     (entry,) = editions.readiness([Problem("d.yaml", 2, "a message", "made-up-rule", "warning")], load_packs()["power-based"])
     assert (entry["rule"], entry["why"], entry["points"]) == ("made-up-rule", "", [{"text": "A message.", "line": 2}])
+
+
+def test_site_texts_are_the_projects_words_when_set_else_defaults_in_the_pages_language():
+    from negdocs.i18n import lang
+
+    german = lang("de")
+    assert editions.site_texts(Settings(), german) == {
+        "site_title": "Verhandlungsleitfäden", "label": "Vertraulich: nur für den internen Gebrauch"}
+    # set in negdocs.yaml, even to the English default's words: kept as written
+    own = Settings(site_title="Negotiation playbooks", confidentiality="Confidential: internal use only")
+    assert editions.site_texts(own, german) == {"site_title": "Negotiation playbooks",
+                                                 "label": "Confidential: internal use only"}
+    assert editions.site_texts(Settings(site_title="Deal desk"), german) == {
+        "site_title": "Deal desk", "label": "Vertraulich: nur für den internen Gebrauch"}
+    assert editions.site_texts(Settings(confidentiality="Board only"), german)["label"] == "Board only"
