@@ -440,3 +440,90 @@ def test_a_busy_pdf_worker_dies_when_its_build_is_killed(make_project):
     finally:
         build.kill()
         build.wait()
+
+
+def test_index_refusals_say_merge_and_what_to_do(make_project):
+    """Each refusal of a shard names the action (merge) and its own advice, with the exact reason."""
+    project = make_project({"playbooks/g.yaml": MINIMAL, "plain/notes.txt": "not a build"})
+    first = lambda result: result.stderr.splitlines()[0]  # noqa: E731
+    assert first(project.run("index", "plain", "--out", "site")) == (
+        f"plain: error usage: refusing to merge plain/: it was not written by negdocs (it has no {MARKER}); "
+        "build this shard again")
+    assert project.run("build", "--no-pdf").exit_code == 0
+    manifest = (project.root / "build" / MARKER).read_bytes()
+    project.write("build/g.html", "edited by hand")
+    assert first(project.run("index", "build", "--out", "site")) == (
+        "build: error usage: refusing to merge build/: 'g.html' changed since negdocs wrote it; build this shard again")
+    (project.root / "build" / MARKER).unlink()
+    (project.root / "build" / MARKER).mkdir()
+    assert first(project.run("index", "build", "--out", "site")) == (
+        f"build: error usage: refusing to merge build/: {MARKER} is not a regular file; build this shard again")
+    (project.root / "build" / MARKER).rmdir()
+    with open(project.root / "build" / MARKER, "wb") as sparse:  # no disk used: a hole
+        sparse.write(manifest)
+        sparse.truncate(writer.MAX_MANIFEST + 1)
+    assert first(project.run("index", "build", "--out", "site")) == (
+        f"build: error usage: refusing to merge build/: {MARKER} is {writer.MAX_MANIFEST + 1} bytes, more than "
+        "negdocs ever writes (128 MiB); build this shard again")
+    assert not (project.root / "site").exists()
+
+
+def test_a_folder_that_is_not_a_build_is_refused_with_its_reason(make_project):
+    project = make_project({"playbooks/g.yaml": MINIMAL, "docs/keep.md": "mine"})
+    result = project.run("build", "--no-pdf", "--out", "docs")
+    assert result.exit_code == 2 and result.stderr.splitlines()[0] == (
+        f"docs: error usage: refusing to replace docs/: it is not empty and was not written by negdocs (it has no "
+        f"{MARKER}); delete it yourself or choose another --out")
+
+
+@pytest.mark.parametrize("command", ["build", "index"])
+def test_an_output_folder_under_a_file_is_a_clear_error(make_project, command):
+    project = make_project({"playbooks/g.yaml": MINIMAL, "notes.txt": "a file"})
+    if command == "index":
+        assert project.run("build", "--no-pdf").exit_code == 0
+    args = ["build", "--no-pdf", "--out"] if command == "build" else ["index", "build", "--out"]
+    result = project.run(*args, "notes.txt/site")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[0] == ("notes.txt/site: error usage: cannot create the output folder: notes.txt "
+                                             "is a file, not a folder; choose another --out")
+    assert (project.root / "notes.txt").read_text() == "a file"
+
+
+def test_outputs_go_into_folders_that_do_not_exist_yet(make_project, tmp_path):
+    project = make_project({"playbooks/g.yaml": MINIMAL})
+    assert project.run("build", "--no-pdf", "--out", "new/deeper/site").exit_code == 0
+    assert (project.root / "new/deeper/site/g.html").is_file()
+    with writer.Staging(tmp_path / "out") as stage:
+        stage.write("proposal/acme/priya.html", b"x")  # two folders that do not exist yet
+        stage.commit({})
+    assert (tmp_path / "out/proposal/acme/priya.html").read_bytes() == b"x"
+
+
+def test_a_staging_folder_left_with_this_process_id_is_replaced(tmp_path):
+    leftover = tmp_path / f".out.staging-{os.getpid()}"  # an earlier build in this process, or a reused id
+    leftover.mkdir()
+    (leftover / "half.html").write_bytes(b"half")
+    with writer.Staging(tmp_path / "out") as stage:
+        stage.write("a.html", b"a")
+        stage.commit({})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MARKER, "a.html"]
+
+
+def test_recovery_goes_on_past_an_old_copy_a_live_build_owns(tmp_path):
+    out = tmp_path / "out"
+    with writer.Staging(out) as stage:
+        stage.write("a.html", b"a")
+        stage.commit({})
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        shutil.copytree(out, tmp_path / f".out.old-{live.pid}")  # sorts first: a live build's
+        os.rename(out, tmp_path / ".out.old-9999999")  # above any process id: a killed build's
+        with pytest.raises(NegdocsError):
+            with writer.Staging(out):  # recovers first
+                assert (out / "a.html").read_bytes() == b"a"
+                raise NegdocsError("stop")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f".out.old-{live.pid}", "out"]
+    finally:
+        live.kill()
+        live.wait()

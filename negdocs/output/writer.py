@@ -148,10 +148,16 @@ class Staging:
         self.out = out.resolve()
         _recover(self.out)
         self.previous = trusted(self.out)
-        self.out.parent.mkdir(parents=True, exist_ok=True)
         self.folder = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir()
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.folder, ignore_errors=True)  # left by an earlier build with this process id
+            self.folder.mkdir()
+        except OSError as exc:  # a file where a folder of the path should be, a read-only disk...
+            where = display_path(Path(exc.filename)) if exc.filename else display_path(self.out.parent)
+            why = "is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+            raise NegdocsError(Problem(display_path(self.out), 0, f"cannot create the output folder: {where} {why}; "
+                                       "choose another --out", "usage")) from None
         self.names: set[str] = set()
         self.hashes: dict[str, str] = {}
 
