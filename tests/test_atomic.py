@@ -264,7 +264,8 @@ def test_two_outputs_with_one_name_or_the_manifest_name_are_refused(tmp_path):
         with writer.Staging(tmp_path / "out") as stage:
             stage.write("a.html", b"1")
             stage.write("a.html", b"2")
-    assert [(p.path, p.line, p.rule) for p in twice.value.problems] == [("a.html", 0, "duplicate-id")]
+    assert [(p.path, p.line, p.message, p.rule) for p in twice.value.problems] == [
+        ("a.html", 0, "two outputs have this name", "duplicate-id")]
     with pytest.raises(NegdocsError, match="two outputs have this name"):
         with writer.Staging(tmp_path / "out") as stage:
             stage.write(MARKER, b"{}")
@@ -524,6 +525,25 @@ def test_recovery_goes_on_past_an_old_copy_a_live_build_owns(tmp_path):
                 assert (out / "a.html").read_bytes() == b"a"
                 raise NegdocsError("stop")
         assert sorted(p.name for p in tmp_path.iterdir()) == [f".out.old-{live.pid}", "out"]
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_a_live_builds_folders_are_left_alone_whatever_the_output_is_called(tmp_path):
+    out = tmp_path / "deal-desk-site"  # hyphens in the name: the process id is what follows the last one
+    with writer.Staging(out) as stage:
+        stage.write("a.html", b"a")
+        stage.commit({})
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        shutil.copytree(out, tmp_path / f".deal-desk-site.old-{live.pid}")
+        shutil.copytree(out, tmp_path / f".deal-desk-site.staging-{live.pid}")
+        with writer.Staging(out) as stage:
+            stage.write("b.html", b"b")
+            stage.commit({})
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            f".deal-desk-site.old-{live.pid}", f".deal-desk-site.staging-{live.pid}", "deal-desk-site"]
     finally:
         live.kill()
         live.wait()
