@@ -28,7 +28,7 @@ MUTMUT = [sys.executable, "-m", "mutmut"]
 TESTS = {
     "negdocs/load/loader.py": "test_loader_units test_corpus_fast test_hostile test_links",
     "negdocs/load/validate.py": "test_validate_units test_corpus_fast test_schema test_recipients",
-    "negdocs/git/diff.py": "test_diff test_review_inputs test_git test_escape",
+    "negdocs/git/diff.py": "test_diff test_review_inputs test_git test_escape test_signoffs",
     "negdocs/output/incremental.py": "test_incremental test_site test_portfolio",
     "negdocs/output/writer.py": "test_atomic test_incremental",
     "negdocs/render/editions.py": "test_editions test_golden test_proposal_outputs test_playbook test_docx test_leak test_i18n",

@@ -252,6 +252,22 @@ def test_every_field_of_a_deal_is_compared():
 def test_a_review_answer_removed():
     assert lines(change(review={"What worked?": "Anchoring."})(), BASE)[1:] == [
         "  review 'What worked?': Anchoring. -> (none)"]
+    changed = json.loads(render([diff(change(review={"Why now?": "Budget"})(), change(review={"Why now?": "Audit"})())],
+                                "json"))[0]["changes"]
+    assert [(c["item"], c["old"], c["new"]) for c in changed] == [("Why now?", "Budget", "Audit")]
+
+
+def test_a_finding_of_the_strategy_on_both_sides_is_no_change():
+    """Both revisions are checked with the strategy pack: a script as long before as after is
+    neither a new nor a cleared finding."""
+    long_before = change(scripts__1__say="word " * 46)()
+    long_after = change(scripts__1__say="word " * 47)()
+    a, b = (Deal.model_validate(d) for d in (long_before, long_after))
+    src = [Source(Path(n), n, d, {}) for n, d in (("old.yaml", long_before), ("new.yaml", long_after))]
+    d = compare(a, b, *src, "old.yaml", "new.yaml", packs=PACKS)
+    assert [f.split(":", 1)[0] for f in d.new_findings] == ["script-long"]  # its word count changed
+    assert [f.split(":", 1)[0] for f in d.cleared_findings] == ["script-long"]
+    assert "runs to 46 words" in d.cleared_findings[0] and "runs to 47 words" in d.new_findings[0]
 
 
 def test_findings_alone_are_changes_too():
