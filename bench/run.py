@@ -452,6 +452,8 @@ def bench_stamps(repeats: int) -> dict:
         project = base / f"r{count}"
         rmtree(project)
         shutil.copytree(ROOT / "playbooks", project / "playbooks")
+        if (ROOT / "negdocs.yaml").is_file():  # the approval matrix the examples' sign-offs name
+            shutil.copy2(ROOT / "negdocs.yaml", project / "negdocs.yaml")
         for path in sorted((project / "playbooks").rglob("*.yaml")):
             deal = yaml.safe_load(path.read_text(encoding="utf-8"))
             if "counterparty" in deal or "issues" in deal:
