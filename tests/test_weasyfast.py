@@ -116,21 +116,26 @@ def geometry(html: str) -> list[tuple]:
             for page_number, page in enumerate(pages) for box in page._page_box.descendants()]
 
 
-def test_remembered_lines_lay_the_normal_flow_out_as_weasyprint_does(patched):
-    """The same text in another style, width or place is split again, never taken from another's."""
+def unremembered_geometry(html: str) -> list[tuple]:
+    """``geometry`` with WeasyPrint's own line splitting, the memo taken out."""
     from weasyprint.layout import inline, preferred
 
+    remembered = inline.split_first_line
+    inline.split_first_line = preferred.split_first_line = remembered.original
+    try:
+        return geometry(html)
+    finally:
+        inline.split_first_line = preferred.split_first_line = remembered
+
+
+def test_remembered_lines_lay_the_normal_flow_out_as_weasyprint_does(patched):
+    """The same text in another style, width or place is split again, never taken from another's."""
     paragraphs = "".join(f'<p lang="en" style="{style}">{WORDS}</p><div style="width: 40mm"><p style="{style}">{WORDS}</p></div>'
                          for style in STYLES)
     cells = "".join(f'<td style="{style}">{WORDS}</td>' for style in STYLES[:8])
     html = (f"<style>@page {{ size: A6 }} p {{ margin: 0 }}</style>{paragraphs}{paragraphs}"
             f"<table><tr>{cells}</tr></table>")
-    remembered = inline.split_first_line
-    inline.split_first_line = preferred.split_first_line = remembered.original
-    try:
-        plain = geometry(html)
-    finally:
-        inline.split_first_line = preferred.split_first_line = remembered
+    plain = unremembered_geometry(html)
     assert geometry(html) == plain
     assert geometry(html) == plain  # the second time every split is a remembered one
     assert len({round(w) for *_, w, _ in plain if w}) > 20  # the styles do make different lines
@@ -154,14 +159,7 @@ def test_each_caller_gets_its_own_layout(patched):
 
 
 def test_a_style_value_without_an_exact_key_is_split_as_weasyprint_splits_it(patched):
-    from weasyprint.layout import inline, preferred
-
-    remembered = inline.split_first_line
-    inline.split_first_line = preferred.split_first_line = remembered.original
-    try:
-        plain = geometry(ZONES)
-    finally:
-        inline.split_first_line = preferred.split_first_line = remembered
+    plain = unremembered_geometry(ZONES)
     assert geometry(ZONES) == plain
     heights = [h for _, tag, kind, _, _, _, _, h in plain if tag == "p" and kind == "BlockBox"]
     assert len(heights) == 2 and heights[0] != heights[1]  # the zones do hyphenate differently
