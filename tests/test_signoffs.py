@@ -144,20 +144,43 @@ def test_markdown_summarises(repo):
 
 # -- diff ------------------------------------------------------------------------------------------
 def test_diff_reports_sign_offs_voided_added_renewed_and_removed(repo):
+    def signoff_changes():
+        data = json.loads(repo.run("diff", "--rev", "HEAD", "--format", "json").stdout)
+        return [c for c in data[0]["changes"] if c["section"] == "approvals"]
+
     edit(repo, "acme.yaml", "walk_away: 800", "walk_away: 700")
     out = repo.run("diff", "--rev", "HEAD").stdout
     assert "  approval voided: sales-manager (by Dana Lee, 2027-01-05) no longer matches the terms " \
            "(issues.price.walk_away 800 USD -> 700 USD)\n" in out
+    [voided] = signoff_changes()
+    assert (voided["item"], voided["field"]) == ("sales-manager", "fingerprint")
+    assert voided["old"] != voided["new"] and len(voided["old"]) == len(voided["new"]) == 12  # the terms' fingerprints
     repo.run("approve", "playbooks/acme.yaml", "--role", "sales-manager", "--by", "Dana Lee", "--on", "2027-01-07")
     repo.run("approve", "playbooks/acme.yaml", "--role", "cfo", "--by", "Cy", "--on", "2027-01-07")
     out = repo.run("diff", "--rev", "HEAD").stdout
     assert "  approval renewed: sales-manager by Dana Lee (2027-01-07)\n" in out
     assert "  approval added: cfo by Cy (2027-01-07)\n" in out
     assert "voided" not in out
+    renewed, added = signoff_changes()
+    assert (renewed["item"], renewed["field"], renewed["old"]["on"], renewed["new"]["on"]) == (
+        "sales-manager", "", "2027-01-05", "2027-01-07")
+    assert renewed["old"]["by"] == renewed["new"]["by"] == "Dana Lee"
+    assert (added["item"], added["field"], added["old"], added["new"]["by"], added["new"]["on"]) == (
+        "cfo", "", None, "Cy", "2027-01-07")
+    assert added["text"] == "approval added: cfo by Cy (2027-01-07)"
     git(repo.root, "commit", "-qam", "renewed")
+    repo.run("approve", "playbooks/acme.yaml", "--role", "cfo", "--by", "Cy", "--on", "2027-01-08")
+    edit(repo, "acme.yaml", "walk_away: 700", "walk_away: 650")  # the renewal signed terms this edit changes
+    stale = signoff_changes()
+    assert [c["text"] for c in stale] == [
+        "approval voided: sales-manager (by Dana Lee, 2027-01-07) no longer matches the terms "
+        "(issues.price.walk_away 700 USD -> 650 USD)", "approval renewed: cfo by Cy (2027-01-08) (for other terms: stale)"]
+    git(repo.root, "checkout", "-q", "--", ".")
     path = repo.root / "playbooks" / "acme.yaml"
     path.write_text("".join(line for line in path.read_text().splitlines(True) if '"cfo"' not in line))
     assert "  approval removed: cfo (by Cy, 2027-01-07)\n" in repo.run("diff", "--rev", "HEAD").stdout
+    [removed] = signoff_changes()
+    assert (removed["item"], removed["field"], removed["old"]["by"], removed["new"]) == ("cfo", "", "Cy", None)
     data = json.loads(repo.run("diff", "--rev", "HEAD", "--format", "json").stdout)
     assert [c["section"] for c in data[0]["changes"]] == ["approvals"]
 
@@ -171,3 +194,16 @@ def test_each_sign_off_is_credited_to_the_commit_that_added_it(repo):
     git(repo.root, "commit", "-qam", "comment")
     data = {s["role"]: s for s in json.loads(repo.run("approvals", "playbooks/acme.yaml", "--format", "json").stdout)[0]["signoffs"]}
     assert (data["sales-manager"]["committed"]["author"], data["cfo"]["committed"]["author"]) == ("Mo Manager", "Cy Cfo")
+
+
+def test_a_voided_sign_off_names_four_changes_and_counts_the_rest(repo):
+    edit(repo, "acme.yaml", "    open: 1000\n    walk_away: 800", "    open: 1100\n    target: 1050\n    walk_away: 700")
+    edit(repo, "acme.yaml", "open: 24, basis", "open: 36, target: 30, walk_away: 12, basis")
+    voided = [c for c in json.loads(repo.run("diff", "--rev", "HEAD", "--format", "json").stdout)[0]["changes"]
+              if c["section"] == "approvals"]
+    assert len(voided) == 1, voided
+    text = voided[0]["text"]
+    prefix = "approval voided: sales-manager (by Dana Lee, 2027-01-05) no longer matches the terms ("
+    assert text.startswith(prefix) and text.endswith(")")
+    named, _, rest = text[len(prefix):-1].rpartition(" and ")
+    assert len(named.split(", ")) == 4 and rest == "2 more", text  # six terms changed
