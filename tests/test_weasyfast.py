@@ -170,3 +170,14 @@ def test_style_keys_compare_values_exactly():
         frozenset({"underline", "overline"}), ("x", "y"))
     assert weasyfast.style_key({"a": {"underline"}}, ("a",)) != weasyfast.style_key({"a": ("underline",)}, ("a",))
     assert weasyfast.style_key({"a": [{}]}, ("a",)) is None  # cannot be hashed: no key, no memo
+
+
+def test_a_style_without_a_key_is_never_remembered(patched, monkeypatch):
+    """When ``style_key`` gives no key, each split is WeasyPrint's own, never another style's."""
+    from weasyprint.layout import inline
+
+    boxes = weasyprint.HTML(string='<p style="font-size: 8pt">a</p><p style="font-size: 20pt">b</p>').render()
+    small, large = [box.style for box in boxes.pages[0]._page_box.descendants() if type(box).__name__ == "TextBox"]
+    monkeypatch.setattr(weasyfast, "style_key", lambda style, names: None)
+    widths = [inline.split_first_line("unkeyed words", style, None, 500, 0)[3] for style in (small, large, small)]
+    assert widths[0] < widths[1] and widths[0] == widths[2]

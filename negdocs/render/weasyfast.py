@@ -165,17 +165,14 @@ def _remember_lines():
     def remembered(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
         shared = style.font_config._folder is None  # system fonts only (no @font-face): one memo for all
         memo = _LINES if shared else context.__dict__.setdefault("_negdocs_lines", {})
-        values = style_key(style, _LINE_STYLE)
-        if values is None:
-            return split_first_line(text, style, context, max_width, justification_spacing,
-                                    is_line_start=is_line_start, minimum=minimum)
+        values = style_key(style, _LINE_STYLE)  # None: no exact key, so never remembered
         key = (text, max_width, justification_spacing, is_line_start, minimum, values)
-        found = memo.get(key)
+        found = memo.get(key) if values is not None else None
         if found is not None:
             return (_copy(found[0]), *found[1:])
         result = split_first_line(text, style, context, max_width, justification_spacing,
                                   is_line_start=is_line_start, minimum=minimum)
-        if "layout" in vars(result[0]):  # still holds its Pango objects: not a plain value to copy
+        if values is None or "layout" in vars(result[0]):  # Pango objects still held: not a plain value
             return result
         if shared:
             _LINES_SIZE[0] += len(text)
