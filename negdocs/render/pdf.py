@@ -237,7 +237,7 @@ def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> li
         _WARM["printed"] += len(jobs)
         if not _collect(pool, jobs, 0, len(jobs), progress, done, results):
             _WARM["pool"] = None  # a worker died: the next build starts a new pool
-            pool.shutdown(wait=True, cancel_futures=True)  # wait=False leaves concurrent.futures an exit hook writing to a closed pipe
+            _retire(pool)
         return results
     workers = max(1, min(workers, len(jobs)))
     batch = RECYCLE * workers
@@ -291,7 +291,13 @@ def keep_warm(workers: int):
         pool = _WARM.get("pool")
         _WARM.clear()
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)  # wait=False leaves concurrent.futures an exit hook writing to a closed pipe
+            _retire(pool)
+
+
+def _retire(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and wait for the workers: with ``wait=False`` concurrent.futures
+    leaves an exit hook that can write to the closed wake-up pipe at interpreter exit."""
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _warm_pool() -> ProcessPoolExecutor:
