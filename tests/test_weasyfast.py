@@ -170,6 +170,8 @@ def test_style_keys_compare_values_exactly():
         frozenset({"underline", "overline"}), ("x", "y"))
     assert weasyfast.style_key({"a": {"underline"}}, ("a",)) != weasyfast.style_key({"a": ("underline",)}, ("a",))
     assert weasyfast.style_key({"a": [{}]}, ("a",)) is None  # cannot be hashed: no key, no memo
+    assert weasyfast.style_key({"a": "x", "b": 2}, ("a",)) == ("x",)  # one name: still a tuple of values
+    assert weasyfast.style_key({"a": "x", "b": ("y",)}, ("b", "a")) == (("y",), "x")  # hashable as they come
 
 
 def test_a_style_without_a_key_is_never_remembered(patched, monkeypatch):

@@ -51,6 +51,7 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import zlib
 
@@ -134,12 +135,23 @@ def style_key(style, names) -> tuple | None:
     tuples, which compare exactly as the values do. A value that still cannot be hashed gives no
     key, so the split is made as WeasyPrint makes it: a repr would be lossy (a ``calc()`` shows
     only its name), and two different values with one repr would share a result."""
-    key = tuple(_hashable(style[name]) for name in names)
+    key = _getter(names)(style)
     try:
         hash(key)
-    except TypeError:
-        return None
+    except TypeError:  # a list or a set among the values
+        key = tuple(_hashable(value) for value in key)
+        try:
+            hash(key)
+        except TypeError:
+            return None
     return key
+
+
+@functools.lru_cache(maxsize=None)  # a few constant tuples of names
+def _getter(names: tuple):
+    if len(names) == 1:  # itemgetter of one name gives the value itself, not a tuple
+        return lambda style: (style[names[0]],)
+    return operator.itemgetter(*names)
 
 
 def _hashable(value):
