@@ -1,7 +1,7 @@
 """PDF cost per page (issue 17): negdocs against headless Chromium on the same HTML, WeasyPrint
 time per page before and after the PDF speed-ups, and the `serve --pdf` edit-to-PDF time.
 
-    .venv/bin/python bench/pdfcost.py [--before REV] [--deals 20] [--no-chromium] [--no-serve]
+    .venv/bin/python bench/pdfcost.py [--before REV] [--deals 20] [--repeats 3] [--no-chromium] [--no-serve]
 
 CPU seconds are user + system of the whole process tree, start-up included: this process is made
 a child subreaper, so every descendant (Chromium's zygote, renderers and crash handler, negdocs'
@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -167,24 +168,37 @@ def project_for(label: str, project: Path, tree: Path) -> Path:
     raise SystemExit(f"pdfcost: {copy} still has keys {label} does not know after 50 rounds")
 
 
-def bench_set(name: str, project: Path, trees: dict[str, Path], chromium: bool) -> dict:
-    """negdocs build --jobs 1 per tree, WeasyPrint per page per tree, Chromium on the after HTML."""
+def bench_set(name: str, project: Path, trees: dict[str, Path], chromium: bool, repeats: int = 3) -> dict:
+    """negdocs build --jobs 1 per tree, WeasyPrint per page per tree, Chromium on the after HTML.
+
+    The WeasyPrint rows are sampled ``repeats`` times per tree, the trees alternating (before,
+    after, after, before, ...) so a change of load hits both alike; each side is judged on its
+    median (one sample per side once made the same code 9% faster in one run than another)."""
     res: dict = {"name": name}
+    html_of: dict[str, list[Path]] = {}
     for label, tree in trees.items():
         out = project / f"out-{label}"
         shutil.rmtree(out, ignore_errors=True)
         cpu, _ = cpu_of([VENV_PY, "-m", "negdocs", "build", "--jobs", "1", "--out", out], project_for(label, project, tree),
                         tree_env(tree))
         pages = pages_of(out)
-        html = html_pages(out)
-        _, text = cpu_of([VENV_PY, "-c", RENDER, tree / "templates" / "print.css", *html], project, tree_env(tree))
-        per_doc = json.loads(text.strip().splitlines()[-1])
-        res[label] = {"build_cpu": cpu, "playbooks": len(pages), "pages": sum(pages.values()),
-                      "weasy_cpu": sum(t for t, _ in per_doc), "weasy_pages": sum(n for _, n in per_doc)}
-        print(f"  {name} {label}: build {cpu:.2f} s CPU, {len(pages)} playbooks, {sum(pages.values())} pages; "
-              f"WeasyPrint {res[label]['weasy_cpu']:.2f} s", flush=True)
+        html_of[label] = html_pages(out)
+        res[label] = {"build_cpu": cpu, "playbooks": len(pages), "pages": sum(pages.values()), "samples": []}
+        print(f"  {name} {label}: build {cpu:.2f} s CPU, {len(pages)} playbooks, {sum(pages.values())} pages", flush=True)
+    labels = list(trees)
+    for k in range(repeats):
+        for label in (labels if k % 2 == 0 else labels[::-1]):
+            tree = trees[label]
+            _, text = cpu_of([VENV_PY, "-c", RENDER, tree / "templates" / "print.css", *html_of[label]], project,
+                             tree_env(tree))
+            per_doc = json.loads(text.strip().splitlines()[-1])
+            res[label]["samples"].append(sum(t for t, _ in per_doc))
+            res[label]["weasy_pages"] = sum(n for _, n in per_doc)
+            print(f"  {name} {label}: WeasyPrint {res[label]['samples'][-1]:.2f} s (sample {k + 1})", flush=True)
+    for label in labels:
+        res[label]["weasy_cpu"] = median(res[label]["samples"])
     if chromium and CHROMIUM.exists():
-        html = html_pages(project / "out-after")
+        html = html_of["after"]
         pdfs = project / "chromium-pdf"
         shutil.rmtree(pdfs, ignore_errors=True)
         pdfs.mkdir()
@@ -307,8 +321,10 @@ def report(sets: list[dict], serve: list[float], load: tuple, load_end: tuple, b
         b, a = s["before"], s["after"]
         pb, pa = b["weasy_cpu"] / b["weasy_pages"], a["weasy_cpu"] / a["weasy_pages"]
         cut = 1 - pa / pb
-        lines.append(f"| {s['name']} | WeasyPrint per page, before -> after | {a['playbooks']} | {a['weasy_pages']} | "
-                     f"{b['weasy_cpu']:.2f} -> {a['weasy_cpu']:.2f} | | {pb:.4f} -> {pa:.4f} | {100 * cut:.1f}% less |")
+        samples = "; ".join(f"{label} " + ", ".join(f"{t:.2f}" for t in s[label]["samples"]) for label in ("before", "after"))
+        lines.append(f"| {s['name']} | WeasyPrint per page, before -> after (median of {len(a['samples'])}: {samples} s) | "
+                     f"{a['playbooks']} | {a['weasy_pages']} | {b['weasy_cpu']:.2f} -> {a['weasy_cpu']:.2f} | | "
+                     f"{pb:.4f} -> {pa:.4f} | {100 * cut:.1f}% less |")
         verdicts.append((f"{s['name']}: WeasyPrint time per page >= {100 * CUT_MIN:.0f}% below before", f"{100 * cut:.1f}%",
                          cut >= CUT_MIN))
     if serve:
@@ -358,6 +374,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default=BEFORE, help=f"git revision measured as 'before' (default {BEFORE})")
     parser.add_argument("--deals", type=int, default=20, help="size of the generated bench set (default 20)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="WeasyPrint samples per tree, alternating; each side's median is judged (default 3)")
     parser.add_argument("--no-chromium", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
     args = parser.parse_args()
@@ -384,8 +402,9 @@ def main() -> int:
             shutil.copy2(ROOT / "negdocs.yaml", examples / "negdocs.yaml")
         generated = OUT / f"n{args.deals}"
         generate.generate(args.deals, generated)
-        sets = [bench_set("examples", examples, trees, not args.no_chromium),
-                bench_set(f"{args.deals} generated deals", generated, trees, not args.no_chromium)]
+        repeats = max(1, args.repeats)
+        sets = [bench_set("examples", examples, trees, not args.no_chromium, repeats),
+                bench_set(f"{args.deals} generated deals", generated, trees, not args.no_chromium, repeats)]
         serve = []
         if not args.no_serve:
             largest = max((p for p in (examples / "playbooks").rglob("*.yaml")),
