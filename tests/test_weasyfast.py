@@ -183,3 +183,31 @@ def test_a_style_without_a_key_is_never_remembered(patched, monkeypatch):
     monkeypatch.setattr(weasyfast, "style_key", lambda style, names: None)
     widths = [inline.split_first_line("unkeyed words", style, None, 500, 0)[3] for style in (small, large, small)]
     assert widths[0] < widths[1] and widths[0] == widths[2]
+
+
+def test_a_pdf_with_an_identifier_is_written_with_each_object_serialized_once(patched, monkeypatch):
+    """Patch 8: pydyf serialized every object twice (the file ID hashes them all); the bytes are
+    kept during the write instead, and the file is the same, byte for byte."""
+    import collections
+
+    import pydyf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    document = weasyprint.HTML(string=PLAIN.replace("One", "One<p>Two</p>" * 40)).render()
+    made = collections.Counter()
+    for cls in (pydyf.Dictionary, pydyf.Array, pydyf.Stream, pydyf.String):
+        original = cls.data.fget.original
+
+        def counted(self, original=original):
+            made[id(self)] += 1
+            return original(self)
+
+        monkeypatch.setattr(cls, "data", property(weasyfast._kept(counted)))
+    fast = document.write_pdf(pdf_identifier=b"deal-key")
+    assert made and max(made.values()) == 1  # each object once (twice before)
+    assert weasyfast._WRITING[0] is None  # nothing kept after the write
+    made.clear()
+    monkeypatch.setattr(pydyf.PDF, "write", pydyf.PDF.write.original)
+    plain = document.write_pdf(pdf_identifier=b"deal-key")
+    assert max(made.values()) >= 2  # pydyf's own write: twice at least (nested objects once per parent)
+    assert fast == plain

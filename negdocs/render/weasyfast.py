@@ -46,6 +46,11 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
    footnotes, notes or list items, hold no CSS escape (a backslash), and link or import no
    stylesheet gets the same sheet with those rules dropped and ``::marker`` written
    ``li::marker``; any other document, the full one.
+8. pydyf writes a PDF with an identifier (negdocs always gives one, for byte-identical output)
+   by serializing every object twice: once to write it, once more for the MD5 of the file ID,
+   deflating each content stream again. While a PDF is written each object's bytes are kept
+   (with the object, so no other object can take its id) and the second pass reuses them: the
+   same bytes, made once. Nothing changes an object during the write.
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ def install() -> bool:
     _lean_user_agent_sheet()
     pydyf.PDF.page_references = property(_page_references)
     pydyf.zlib = _Zlib()
+    _serialize_once(pydyf)
     _installed = True
     return True
 
@@ -341,6 +347,40 @@ class _Zlib:
     @staticmethod
     def compressobj(level=zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
         return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION if level == 9 else level, *args, **kwargs)
+
+
+_WRITING: list = [None]  # {id(object): (object, bytes)} while pydyf writes a PDF (patch 8)
+
+
+def _serialize_once(pydyf):
+    write = pydyf.PDF.write
+
+    def written(self, output, *args, **kwargs):
+        outer = _WRITING[0]
+        _WRITING[0] = {}
+        try:
+            return write(self, output, *args, **kwargs)
+        finally:
+            _WRITING[0] = outer
+
+    written.original = write
+    pydyf.PDF.write = written
+    for cls in (pydyf.Dictionary, pydyf.Array, pydyf.Stream, pydyf.String):
+        cls.data = property(_kept(cls.data.fget))
+
+
+def _kept(data):
+    def kept(self):
+        memo = _WRITING[0]
+        if memo is None:
+            return data(self)
+        found = memo.get(id(self))
+        if found is None:
+            found = memo[id(self)] = (self, data(self))
+        return found[1]
+
+    kept.original = data
+    return kept
 
 
 def _page_references(pdf):
