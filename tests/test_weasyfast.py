@@ -211,3 +211,45 @@ def test_a_pdf_with_an_identifier_is_written_with_each_object_serialized_once(pa
     plain = document.write_pdf(pdf_identifier=b"deal-key")
     assert max(made.values()) >= 2  # pydyf's own write: twice at least (nested objects once per parent)
     assert fast == plain
+
+
+BOX_MODELS = (
+    "<style>@page { size: A6; margin: 10% 5mm } body { margin: 0 } table { border-collapse: collapse }"
+    " .s td { border: 1pt solid; padding: 1mm } .c { border-collapse: separate }</style>"
+    + "".join(f'<div style="{style}"><p style="{style}">Words in a box</p></div>' for style in (
+        "margin: 0", "margin: 0pt", "margin: 0.0px", "margin: 1px; padding: 3px", "margin: 0.75pt; padding: 2.25pt",
+        "margin: 5% 2mm; padding: 3%", "padding: 1em 2ex",
+        "width: 50%; box-sizing: border-box; padding: 10pt; border: 2pt solid",
+        "width: 60%; box-sizing: padding-box; padding: 5%", "min-width: 30%; max-width: 80mm; height: 20pt",
+        "height: 50%; min-height: 1cm; max-height: 90%", "width: calc(50% - 3mm); margin-left: calc(10% + 1pt)",
+        "margin: auto; width: 40mm", "border: 3pt double; padding: 1pt 2pt 3pt 4pt"))
+    + "<table class=s><tr><td>A</td><td style='width: 30%'>B</td></tr></table>"
+    + "<table class='s c'><tr><td>C</td><td style='padding: 2%'>D</td></tr></table>")
+USED = ("margin_left", "margin_right", "margin_top", "margin_bottom", "padding_left", "padding_right", "padding_top",
+        "padding_bottom", "width", "height", "min_width", "max_width", "min_height", "max_height",
+        "border_top_width", "border_left_width", "position_x", "position_y")
+
+
+def used_values(html: str) -> list[tuple]:
+    pages = weasyprint.HTML(string=html).render().pages
+    return [(box.element_tag, type(box).__name__,
+             *((name, type(getattr(box, name, None)).__name__, getattr(box, name, None)) for name in USED))
+            for page in pages for box in page._page_box.descendants()]
+
+
+def test_remembered_used_values_are_weasyprints_own(patched, monkeypatch):
+    """Patch 9: margins, paddings, sizes and borders as resolve_percentages sets them, value and
+    type (0 and 0.0 alike are kept apart), for percentages, calc(), box-sizing, collapsed borders
+    and pages; the first render fills the memo, the second takes every plain box from it."""
+    from weasyprint.layout import percent
+
+    remembered = percent.resolve_percentages
+    weasyfast._USED.clear()
+    first = used_values(BOX_MODELS)
+    assert weasyfast._USED  # remembered
+    again = used_values(BOX_MODELS)
+    for module in ("absolute", "block", "column", "float", "grid", "inline", "page", "percent", "table"):
+        monkeypatch.setattr(f"weasyprint.layout.{module}.resolve_percentages", remembered.original)
+    plain = used_values(BOX_MODELS)
+    assert first == plain and again == plain
+    assert len({row[2:] for row in plain}) > 20  # the boxes do differ

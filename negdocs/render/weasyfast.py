@@ -51,6 +51,12 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
    deflating each content stream again. While a PDF is written each object's bytes are kept
    (with the object, so no other object can take its id) and the second pass reuses them: the
    same bytes, made once. Nothing changes an object during the write.
+9. The used values of a box's margins, paddings, sizes and borders (``resolve_percentages``) were
+   worked out again for each box on each layout pass: 13 lookups through ``percentage`` and the
+   border and box-sizing rules, ~5,000 times per playbook. They are a function of the style values
+   it reads (plain lengths and keywords), the containing block's size and whether the box is a
+   page, so they are remembered under those; a ``calc()`` value, collapsed borders (which depend
+   on the box) or values that are not plain are resolved by WeasyPrint as before.
 """
 
 from __future__ import annotations
@@ -84,6 +90,7 @@ def install() -> bool:
     pydyf.PDF.page_references = property(_page_references)
     pydyf.zlib = _Zlib()
     _serialize_once(pydyf)
+    _remember_used_values()
     _installed = True
     return True
 
@@ -347,6 +354,50 @@ class _Zlib:
     @staticmethod
     def compressobj(level=zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
         return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION if level == 9 else level, *args, **kwargs)
+
+
+# What resolve_percentages reads (its first 18 are also what it sets on the box, in this order)
+_BOX_VALUES = (
+    "margin_left", "margin_right", "margin_top", "margin_bottom", "padding_left", "padding_right", "padding_top",
+    "padding_bottom", "width", "min_width", "max_width", "height", "min_height", "max_height", "border_top_width",
+    "border_right_width", "border_bottom_width", "border_left_width", "border_collapse", "box_sizing")
+_USED: dict = {}  # (style values, containing block size, page box?) -> the 18 used values
+
+
+def _remember_used_values():
+    from weasyprint.css.properties import Dimension
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import absolute, block, column, float as floats, grid, inline, page, percent, table
+
+    resolve = percent.resolve_percentages
+    read = _getter(_BOX_VALUES)
+    used = _BOX_VALUES[:18]
+    plain = frozenset((Dimension, str, int, float))  # resolved without reading the style again (no calc())
+    any_box, page_box = boxes.Box, boxes.PageBox
+
+    def remembered(box, containing_block):
+        values = read(box.style)
+        if values[18] == "collapse" or not plain.issuperset(map(type, values)):
+            return resolve(box, containing_block)
+        if isinstance(containing_block, any_box):
+            size = (containing_block.width, containing_block.height)
+        else:
+            size = tuple(containing_block)
+        key = (values, size, isinstance(box, page_box))
+        found = _USED.get(key)
+        if found is None:
+            resolve(box, containing_block)
+            if len(_USED) >= 50_000:
+                _USED.clear()
+            _USED[key] = tuple(getattr(box, name) for name in used)
+            return None
+        for name, value in zip(used, found):
+            setattr(box, name, value)
+        return None
+
+    remembered.original = resolve
+    for module in (percent, absolute, block, column, floats, grid, inline, page, table):
+        module.resolve_percentages = remembered
 
 
 _WRITING: list = [None]  # {id(object): (object, bytes)} while pydyf writes a PDF (patch 8)
