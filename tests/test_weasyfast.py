@@ -253,3 +253,45 @@ def test_remembered_used_values_are_weasyprints_own(patched, monkeypatch):
     plain = used_values(BOX_MODELS)
     assert first == plain and again == plain
     assert len({row[2:] for row in plain}) > 20  # the boxes do differ
+
+
+LEADERS = ("<style>@page { size: A6 } li a::after { content: leader('{dots}') target-counter(attr(href), page) }"
+           " .rtl { direction: rtl } .narrow { width: 30mm }"
+           " .wide a::after { content: leader('=================================================') }</style>"
+           "<ol><li><a href='#a'>A short entry</a></li>"
+           "<li><a href='#a'>An entry long enough to wrap onto a second line before its leader and number</a></li>"
+           "<li class=narrow><a href='#a'>Entry that leaves no room for a dot</a></li>"
+           "<li class=rtl><a href='#a'>From right to left</a></li>"
+           "<li class=wide><a href='#a'>No room for one copy</a></li></ol><h1 id=a>Target</h1>")
+
+
+def leader_geometry(html: str) -> list[tuple]:
+    """Every box of every line; the text boxes of a leader as one (text joined, leftmost place)."""
+    rows = []
+    for page in weasyprint.HTML(string=html).render().pages:
+        boxes = list(page._page_box.descendants())
+        in_leaders = {id(child) for box in boxes if getattr(box, "is_leader", False) for child in box.children}
+        for box in boxes:
+            if getattr(box, "is_leader", False):
+                children = sorted(box.children, key=lambda child: child.position_x)
+                rows.append(("leader", "".join(child.text for child in children), len(children) > 0,
+                             *((round(children[0].position_x, 3), round(children[0].position_y, 3)) if children else ()),
+                             round(sum(child.width for child in children), 1)))
+            elif id(box) not in in_leaders and type(box).__name__ == "TextBox":
+                rows.append((box.text, round(box.position_x, 3), round(box.position_y, 3), round(box.width, 3)))
+    return rows
+
+
+@pytest.mark.parametrize("dots", [".", ". ", "-~"])
+def test_leaders_are_placed_as_weasyprint_places_its_copies(patched, monkeypatch, dots):
+    """Patch 1: stand-ins instead of ~100 box copies a line, then one merged box: the same dots
+    (joined), from the same leftmost place, over the same width; the page numbers where they were."""
+    from weasyprint.layout import inline
+
+    html = LEADERS.replace("{dots}", dots)
+    merged = leader_geometry(html)
+    monkeypatch.setattr(inline, "handle_leader", inline.handle_leader.original)
+    plain = leader_geometry(html)
+    assert merged == plain
+    copies = [len(row[1]) // len(dots) for row in plain if row[0] == "leader"]
+    assert len(copies) == 5 and copies[-1] == 0 and min(copies[:-1]) >= 1 and max(copies) >= 3

@@ -10,6 +10,8 @@ Measurements and the per-page text proof: bench/results.md, tests/test_pdf_pages
    playbook, each drawn as its own PDF text object with its own Pango layout: a fifth of
    the CPU of a whole playbook. The merged box holds the same dots at the same positions
    (the copies are contiguous, each one dot wide), so the page looks and reads the same.
+   The copies themselves are never made: WeasyPrint's placement runs on stand-ins that hold only
+   a position (a fiftieth of a playbook's CPU went into copying the box).
 2. ``pydyf.PDF.page_references`` is rebuilt as a tuple of every page on each access, and
    PDF/UA tagging reads it once per tagged element: a cost in pages x elements. It is cached
    until a page is added.
@@ -329,20 +331,57 @@ def _merged_leader(handle_leader):
     from weasyprint.text.line_break import split_first_line
 
     def handle(context, line, containing_block):
-        handle_leader(context, line, containing_block)
         _, leader_box = leader_index(line)
-        if leader_box is None or len(leader_box.children) < 2:
+        if leader_box is None or len(leader_box.children) != 1:
+            return handle_leader(context, line, containing_block)  # nothing to place, or its own error
+        text_box = leader_box.children[0]
+        marker = _LeaderCopy(text_box.width, text_box.position_x, text_box.position_y)
+        leader_box.children = (marker,)
+        try:
+            handle_leader(context, line, containing_block)
+        finally:
+            copies = leader_box.children  # right to left, each one leader string wide, touching
+            if copies == (marker,):  # returned early (no width) or failed: the box as it was
+                leader_box.children = (text_box,)
+        if copies == (marker,) or not copies:
             return
-        copies = leader_box.children  # right to left, each one leader string wide, touching
         left = copies[-1]
-        layout, _, _, width, _, _ = split_first_line(left.text * len(copies), left.style, context, None,
-                                                     left.justification_spacing)
-        merged = left.copy_with_text(layout.text)
-        merged.pango_layout = layout
-        merged.width = width
-        leader_box.children = (merged,)
+        if len(copies) == 1:
+            one = text_box.copy()
+        else:
+            layout, _, _, width, _, _ = split_first_line(text_box.text * len(copies), text_box.style, context, None,
+                                                         text_box.justification_spacing)
+            one = text_box.copy_with_text(layout.text)
+            one.pango_layout = layout
+            one.width = width
+        one.position_x, one.position_y = left.position_x, left.position_y
+        leader_box.children = (one,)
 
+    handle.original = handle_leader
     return handle
+
+
+class _LeaderCopy:
+    """A place handle_leader puts a copy of the leader's text at: where, not the box (patch 1).
+
+    WeasyPrint copies the whole text box for each of ~100 dots a contents line, and patch 1 then
+    merges them; these stand in for the copies, so only the merged box is ever made."""
+
+    __slots__ = ("width", "position_x", "position_y")
+
+    def __init__(self, width, position_x, position_y):
+        self.width, self.position_x, self.position_y = width, position_x, position_y
+
+    def copy(self):
+        return _LeaderCopy(self.width, self.position_x, self.position_y)
+
+    def translate(self, dx=0, dy=0, ignore_floats=False):  # as Box.translate moves a box without children
+        self.position_x += dx
+        self.position_y += dy
+
+    @staticmethod
+    def is_floated():
+        return False
 
 
 class _Zlib:
