@@ -1,7 +1,7 @@
 """The text of every page of every example PDF, against tests/fixtures/pdf-pages/ (first written
 from the PDFs of the commit before the PDF cost work, 5c04417; rewritten only for deliberate
 changes of the printed content, such as the sign-offs of the governance release): the PDF
-speed-ups in negdocs/render/weasyfast.py must leave page count, page breaks and text as they were.
+speed-ups in negdocs/render/weasyfast/ must leave page count, page breaks and text as they were.
 
 The one deliberate, documented difference (bench/results.md): the contents' dot leaders are one
 text run per line instead of one text object per dot, and pypdf no longer puts a space between

@@ -1,4 +1,4 @@
-"""The user-agent sheet weasyfast gives a document (patch 7 in negdocs/render/weasyfast.py): lean
+"""The user-agent sheet weasyfast gives a document (patch 7, negdocs/render/weasyfast/cascade.py): lean
 only when nothing in the document could use the rules it drops, and then the same pages."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import pytest
 weasyprint = pytest.importorskip("weasyprint")
 
 from negdocs.render import weasyfast  # noqa: E402
+from negdocs.render.weasyfast import cascade, lines, writing  # noqa: E402
 
 PLAIN = "<html><head><style>p { color: #333 } li { margin: 0 }</style></head><body><ul><li>One</li></ul></body></html>"
 
@@ -180,7 +181,7 @@ def test_a_style_without_a_key_is_never_remembered(patched, monkeypatch):
 
     boxes = weasyprint.HTML(string='<p style="font-size: 8pt">a</p><p style="font-size: 20pt">b</p>').render()
     small, large = [box.style for box in boxes.pages[0]._page_box.descendants() if type(box).__name__ == "TextBox"]
-    monkeypatch.setattr(weasyfast, "style_key", lambda style, names: None)
+    monkeypatch.setattr(lines, "style_key", lambda style, names: None)  # the key the memo asks for
     widths = [inline.split_first_line("unkeyed words", style, None, 500, 0)[3] for style in (small, large, small)]
     assert widths[0] < widths[1] and widths[0] == widths[2]
 
@@ -202,10 +203,10 @@ def test_a_pdf_with_an_identifier_is_written_with_each_object_serialized_once(pa
             made[id(self)] += 1
             return original(self)
 
-        monkeypatch.setattr(cls, "data", property(weasyfast._kept(counted)))
+        monkeypatch.setattr(cls, "data", property(writing._kept(counted)))
     fast = document.write_pdf(pdf_identifier=b"deal-key")
     assert made and max(made.values()) == 1  # each object once (twice before)
-    assert weasyfast._WRITING[0] is None  # nothing kept after the write
+    assert writing._WRITING[0] is None  # nothing kept after the write
     made.clear()
     monkeypatch.setattr(pydyf.PDF, "write", pydyf.PDF.write.original)
     plain = document.write_pdf(pdf_identifier=b"deal-key")
@@ -244,9 +245,9 @@ def test_remembered_used_values_are_weasyprints_own(patched, monkeypatch):
     from weasyprint.layout import percent
 
     remembered = percent.resolve_percentages
-    weasyfast._USED.clear()
+    cascade._USED.clear()
     first = used_values(BOX_MODELS)
-    assert weasyfast._USED  # remembered
+    assert cascade._USED  # remembered
     again = used_values(BOX_MODELS)
     for module in ("absolute", "block", "column", "float", "grid", "inline", "page", "percent", "table"):
         monkeypatch.setattr(f"weasyprint.layout.{module}.resolve_percentages", remembered.original)
