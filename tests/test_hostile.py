@@ -135,3 +135,14 @@ def test_memory_limit_stops_a_document_with_a_message_naming_the_deal(make_proje
     assert "playbooks/g.yaml: error pdf: g.pdf: PDF rendering failed:" in result.stderr
     assert "memory" in result.stderr and "Traceback" not in result.stderr
     assert not (project.root / "build").exists()
+
+
+def test_an_oserror_for_memory_counts_as_running_out_of_it():
+    """Under the worker's address-space limit an import may fail listing a folder with ENOMEM
+    (an OSError, not a MemoryError): it must be reported as the memory limit, not as a traceback."""
+    import errno
+
+    from negdocs.render.pdf import out_of_memory
+
+    assert out_of_memory(MemoryError()) and out_of_memory(OSError(errno.ENOMEM, "Cannot allocate memory"))
+    assert not out_of_memory(OSError(errno.ENOENT, "No such file")) and not out_of_memory(ValueError("x"))

@@ -8,6 +8,7 @@ per build, each importing WeasyPrint once.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import logging
 import os
@@ -130,10 +131,18 @@ def render(job: PdfJob) -> PdfResult:
         return _render(job)
     except _Timeout:
         return PdfResult(job.key, error=f"stopped after {TIMEOUT} s (NEGDOCS_PDF_TIMEOUT); simplify {job.label} or raise the limit")
-    except MemoryError:
+    except (MemoryError, OSError) as exc:
+        if not out_of_memory(exc):
+            raise
         return PdfResult(job.key, error=f"ran out of memory ({MEMORY} MB, NEGDOCS_PDF_MEMORY_MB) rendering {job.label}")
     finally:
         signal.alarm(0)
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """MemoryError, or an OSError for memory (ENOMEM): what the address-space limit raises in a
+    worker, the latter where the system refuses it (e.g. listing a package's folder on import)."""
+    return isinstance(exc, MemoryError) or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM)
 
 
 def _render(job: PdfJob) -> PdfResult:
@@ -163,7 +172,9 @@ def _render(job: PdfJob) -> PdfResult:
             copies = stamp(data, sheet, job.copies)
     except (_Timeout, MemoryError):
         raise
-    except Exception as exc:  # WeasyPrint's own failures are reported per document
+    except Exception as exc:
+        if out_of_memory(exc):
+            raise  # WeasyPrint's own failures are reported per document
         return PdfResult(job.key, error=scrub(f"{type(exc).__name__}: {exc}"))
     finally:
         logger.removeHandler(handler)
@@ -215,8 +226,10 @@ def _init_worker(parent: int):
         from negdocs.render import weasyfast
 
         weasyfast.install()
-    except MemoryError:
-        pass  # the first document imports again and reports the memory limit with its deal file
+    except (MemoryError, OSError) as exc:
+        if not out_of_memory(exc):
+            raise
+        # the first document imports again and reports the memory limit with its deal file
 
 
 def render_all(jobs: list[PdfJob], workers: int, progress=None, done=None) -> list[PdfResult]:
