@@ -296,3 +296,27 @@ def test_leaders_are_placed_as_weasyprint_places_its_copies(patched, monkeypatch
     assert merged == plain
     copies = [len(row[1]) // len(dots) for row in plain if row[0] == "leader"]
     assert len(copies) == 5 and copies[-1] == 0 and min(copies[:-1]) >= 1 and max(copies) >= 3
+
+
+SVG_LABELS = ('<svg width="300" height="90" font-family="sans-serif">'
+              + "".join(f'<text x="{x}" y="{y}" font-size="{size}" font-weight="{weight}">Walk-away 1,200</text>'
+                        for x, y, size, weight in ((5, 20, 12, 400), (5, 45, 12, 700), (150, 20, 18, 400), (5, 80, 12, 400)))
+              + "</svg>")
+
+
+def test_svg_labels_are_laid_out_and_drawn_as_without_the_memo(patched, monkeypatch):
+    """Charts' SVG labels split their text through the same memo (patch 5): the same PDF, and a
+    document with its own fonts and no layout context keeps WeasyPrint's own split."""
+    from weasyprint.text import line_break
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    remembered = line_break.split_first_line
+    lines._LINES.clear()
+    memo = weasyprint.HTML(string=SVG_LABELS * 2).write_pdf()
+    assert any(key[0] == "Walk-away 1,200" for key in lines._LINES)  # the labels went through the memo
+    monkeypatch.setattr(line_break, "split_first_line", remembered.original)
+    assert weasyprint.HTML(string=SVG_LABELS * 2).write_pdf() == memo
+    own_fonts = weasyprint.HTML(string="<p>x</p>").render().pages[0]._page_box.descendants()
+    style = [box.style for box in own_fonts if type(box).__name__ == "TextBox"][0]
+    monkeypatch.setattr(style.font_config, "_folder", "/tmp/fonts-of-the-document", raising=False)
+    assert remembered("Walk-away", style, None, None, 0)[3] > 0  # no context to keep it in: split, not kept

@@ -44,6 +44,9 @@ def remember_lines():
 
     def remembered(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
         shared = style.font_config._folder is None  # system fonts only (no @font-face): one memo for all
+        if not shared and context is None:  # an SVG image drawn outside a document: nowhere to keep it
+            return split_first_line(text, style, context, max_width, justification_spacing,
+                                    is_line_start=is_line_start, minimum=minimum)
         memo = _LINES if shared else context.__dict__.setdefault("_negdocs_lines", {})
         values = style_key(style, LINE_STYLE)  # None: no exact key, so never remembered
         key = (text, max_width, justification_spacing, is_line_start, minimum, values)
@@ -64,6 +67,7 @@ def remember_lines():
 
     remembered.original = split_first_line
     preferred.split_first_line = inline.split_first_line = remembered
+    line_break.split_first_line = remembered  # SVG text (charts' labels) imports it from there when drawn
 
 
 def _copy(layout):
