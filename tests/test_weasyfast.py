@@ -320,3 +320,56 @@ def test_svg_labels_are_laid_out_and_drawn_as_without_the_memo(patched, monkeypa
     style = [box.style for box in own_fonts if type(box).__name__ == "TextBox"][0]
     monkeypatch.setattr(style.font_config, "_folder", "/tmp/fonts-of-the-document", raising=False)
     assert remembered("Walk-away", style, None, None, 0)[3] > 0  # no context to keep it in: split, not kept
+
+
+PAGED = ("<style>@page { size: A6; margin: 12mm; @top-left { content: 'Running head' } } h1 { color: #123456 }"
+         " p::after { content: ' (end)' }</style><h1>Title</h1><p>Body text.</p>")
+
+
+def test_a_stylesheet_parsed_once_per_worker_prints_the_same_pages(patched, monkeypatch):
+    """Patch 11: the second document with the same <style> takes the parsed sheet (matcher and
+    @page rules, margin boxes included) and prints what a fresh parse prints."""
+    import tinycss2
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    cascade._SHEETS.clear()
+    first = weasyprint.HTML(string=PAGED).write_pdf()
+    parsed = []
+    parse = tinycss2.parse_stylesheet
+    monkeypatch.setattr(tinycss2, "parse_stylesheet", lambda css, **kw: parsed.append(css) or parse(css, **kw))
+    second = weasyprint.HTML(string=PAGED).write_pdf()
+    assert not [css for css in parsed if "Running head" in css]  # taken from the memo, not parsed
+    monkeypatch.setattr(weasyprint.CSS, "__init__", weasyprint.CSS.__init__.original)
+    fresh = weasyprint.HTML(string=PAGED).write_pdf()
+    assert [css for css in parsed if "Running head" in css] and first == second == fresh
+    monkeypatch.undo()
+    page = weasyprint.HTML(string=PAGED).render().pages[0]
+    assert round(page.width) == round(105 * 96 / 25.4)  # @page size came with the shared sheet
+
+
+@pytest.mark.parametrize("css", [
+    "@font-face { font-family: X; src: url(x.woff) } p { color: red }",
+    "@import url(more.css); p { color: red }",
+    "@layer base { p { color: red } }",
+    "@counter-style thumbs { system: cyclic; symbols: '+'; } p { color: red }",
+    r"@counter-st\79 le thumbs { system: cyclic; symbols: '+'; } p { color: red }",  # an escape spells it too
+])
+def test_a_stylesheet_whose_parsing_reaches_beyond_it_is_parsed_each_time(patched, css):
+    cascade._SHEETS.clear()
+    weasyprint.HTML(string=f"<style>{css}</style><p>x</p>", base_url="file:///nonexistent/").render()
+    assert not cascade._SHEETS
+
+
+def test_an_escape_outside_at_rule_names_keeps_the_sheet_shared(patched):
+    cascade._SHEETS.clear()
+    weasyprint.HTML(string=r'<style>th::after { content: " \25B2" }</style><p>x</p>').render()
+    assert len(cascade._SHEETS) == 1
+
+
+def test_a_stylesheet_that_logs_a_warning_logs_it_in_every_document(patched, caplog):
+    cascade._SHEETS.clear()
+    broken = "<style>p { color: red; colour: blue } h1 { font-size: 2em }</style><p>x</p>"
+    for _ in range(2):
+        weasyprint.HTML(string=broken).render()
+    assert sum("colour" in record.getMessage() for record in caplog.records) == 2
+    assert not cascade._SHEETS

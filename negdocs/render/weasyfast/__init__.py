@@ -9,7 +9,7 @@ The patches, by the stage of WeasyPrint they touch (each module says why and wha
 
 - :mod:`.lines`: 1. one box per dot leader, 5. line splits remembered, 6. shared font descriptions;
 - :mod:`.cascade`: 4. the contents page laid out twice, not three times, 7. a lean user-agent sheet,
-  9. used margins, paddings and sizes remembered;
+  9. used margins, paddings and sizes remembered, 11. stylesheets parsed once per worker;
 - :mod:`.writing`: 2. page references cached, 3. deflate at level 6, 8. each object serialized once;
 - :mod:`.keys`: the exact style keys the memos use.
 """
@@ -48,5 +48,6 @@ def install() -> bool:
     pydyf.zlib = writing.Zlib()
     writing.serialize_once(pydyf)
     cascade.remember_used_values()
+    cascade.share_parsed_stylesheets()
     _installed = True
     return True

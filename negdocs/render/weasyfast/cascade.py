@@ -1,4 +1,4 @@
-"""Styles and boxes: the user-agent sheet, target counters and used values (patches 4, 7 and 9).
+"""Styles and boxes: stylesheets, target counters and used values (patches 4, 7, 9 and 11).
 
 4. The contents page was laid out three times per playbook. ``target-counter(attr(href), page)``
 is recorded under the anchor ``None`` (WeasyPrint names the anchor from the unresolved
@@ -24,14 +24,29 @@ border and box-sizing rules, ~5,000 times per playbook. They are a function of t
 it reads (plain lengths and keywords), the containing block's size and whether the box is a
 page, so they are remembered under those; a ``calc()`` value, collapsed borders (which depend
 on the box) or values that are not plain are resolved by WeasyPrint as before.
+
+11. Each document parsed its ``<style>`` elements (negdocs.css and print.css, the same text in
+every playbook) and compiled their selectors again: ~20 ms a playbook. A stylesheet given as text
+is parsed once per worker and its compiled matcher (which keeps no state between elements) is
+shared, keyed by the text, the base URL and the media type; its ``@page`` rules are added to the
+document's list as parsing adds them. Parsed again, as WeasyPrint does, when the text has an
+at-rule whose parsing touches more than the sheet, or an at-rule name with an escape (``@font-face`` the document's
+fonts, ``@import`` a fetch, ``@layer``, ``@counter-style``, ``@color-profile`` the document's
+tables), or when parsing logged a warning (so each document reports it).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import re
 
 from .keys import getter
+
+_SHEETS: dict = {}  # (css text, base URL, media type) -> (base URL, matcher, @page rules), per worker
+_SHEETS_MAX = 64
+_SHEET_SIDE_EFFECTS = re.compile(r"@(font-face|import|layer|counter-style|color-profile)", re.IGNORECASE)
+_ESCAPED_AT_RULE = re.compile(r"@[-\w]*\\")  # an at-rule name with an escape may spell any of them
 
 
 def name_attr_anchors():
@@ -192,3 +207,57 @@ def remember_used_values():
     remembered.original = resolve
     for module in (percent, absolute, block, column, floats, grid, inline, page, table):
         module.resolve_percentages = remembered
+
+
+def share_parsed_stylesheets():
+    from weasyprint import CSS
+
+    parse = CSS.__init__
+    log = logging.getLogger("weasyprint")
+
+    def shared(self, guess=None, filename=None, url=None, file_obj=None, string=None, encoding=None, base_url=None,
+               url_fetcher=None, _check_mime_type=False, media_type="print", font_config=None, counter_style=None,
+               color_profiles=None, matcher=None, page_rules=None, layers=None, layer=None):
+        arguments = dict(guess=guess, filename=filename, url=url, file_obj=file_obj, string=string, encoding=encoding,
+                         base_url=base_url, url_fetcher=url_fetcher, _check_mime_type=_check_mime_type,
+                         media_type=media_type, font_config=font_config, counter_style=counter_style,
+                         color_profiles=color_profiles, matcher=matcher, page_rules=page_rules, layers=layers,
+                         layer=layer)
+        if (not isinstance(string, str) or guess is not None or filename is not None or url is not None
+                or file_obj is not None or matcher is not None or layer is not None
+                or _SHEET_SIDE_EFFECTS.search(string) or _ESCAPED_AT_RULE.search(string)):
+            return parse(self, **arguments)
+        key = (string, str(base_url), media_type)
+        found = _SHEETS.get(key)
+        if found is not None:
+            self.base_url, self.matcher, added = found
+            self.page_rules = [] if page_rules is None else page_rules
+            self.page_rules.extend(added)
+            self.layers = [] if layers is None else layers
+            return
+        rules_before = len(page_rules) if page_rules is not None else 0
+        logged = _Counted()
+        log.addHandler(logged)
+        try:
+            parse(self, **arguments)
+        finally:
+            log.removeHandler(logged)
+        if logged.count or self.layers:
+            return
+        if len(_SHEETS) >= _SHEETS_MAX:
+            _SHEETS.clear()
+        _SHEETS[key] = (self.base_url, self.matcher, tuple(self.page_rules[rules_before:]))
+
+    shared.original = parse
+    CSS.__init__ = shared
+
+
+class _Counted(logging.Handler):
+    """Counts the records logged while a stylesheet is parsed."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
