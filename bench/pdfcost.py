@@ -289,13 +289,38 @@ def stop_group(proc: subprocess.Popen) -> None:
         pass
 
 
-def report(sets: list[dict], serve: list[float], load: tuple, load_end: tuple, before: str) -> str:
-    busy = max(load[0], load_end[0]) > 1.0
+OTHERS_IDLE = 0.25  # CPU cores other processes may use on average for the machine to count as idle
+
+
+def machine_cpu() -> tuple[float, float, float]:
+    """(wall s, CPU s the whole machine spent busy, CPU s of this process and its reaped descendants)."""
+    busy = 0.0
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+        busy = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        busy = float("nan")
+    own = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for field in ("ru_utime", "ru_stime"))
+    return time.monotonic(), busy, own
+
+
+def others_cores(start: tuple, end: tuple) -> float:
+    """Cores other processes used on average between two machine_cpu() readings."""
+    wall = end[0] - start[0]
+    return max(0.0, (end[1] - start[1]) - (end[2] - start[2])) / wall if wall > 0 else float("nan")
+
+
+def report(sets: list[dict], serve: list[float], load: tuple, others: float, before: str) -> str:
+    busy = not others <= OTHERS_IDLE  # NaN (no /proc/stat) counts as busy: not shown to be idle
     lines = [SECTION, "",
              f"`bench/pdfcost.py` (part of `make bench`), run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-             f"before = {before}, after = this tree. Load average {load[0]:.2f} at the start, {load_end[0]:.2f} at the end"
-             + (" (**busy machine**: other processes shared the 2 cores, so only CPU seconds are compared, never wall time)."
-                if busy else "."),
+             f"before = {before}, after = this tree. Load average {load[0]:.2f} at the start; other processes used "
+             f"{others:.2f} CPU cores on average during the run (the machine's busy time in /proc/stat less this "
+             "run's own process tree)"
+             + (f" (**busy machine**: more than {OTHERS_IDLE} cores went to other processes, so only CPU seconds are "
+                "compared, never wall time; rerun on an idle machine)." if busy else ": an idle machine."),
              "CPU s = user + system of the whole process tree, start-up included (subreaper + RUSAGE_CHILDREN). "
              "WeasyPrint s = CPU of negdocs' own render function per document (print.css, PDF/UA), import excluded.", "",
              "| set | row | playbooks | pages | CPU s | CPU s / playbook | CPU s / page | ratio |",
@@ -387,6 +412,7 @@ def main() -> int:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # unwind through the finally below
         signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
     load = os.getloadavg()
+    start = machine_cpu()
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     before_tree = Path(tempfile.mkdtemp(prefix=WORKTREE_PREFIX)) / "tree"
@@ -413,7 +439,7 @@ def main() -> int:
             print(f"  serve --pdf ({largest.stem}): {', '.join(f'{t:.2f}' for t in serve)} s", flush=True)
     finally:
         remove_worktree(before_tree)
-    text = report(sets, serve, load, os.getloadavg(), before)
+    text = report(sets, serve, load, others_cores(start, machine_cpu()), before)
     write_section(text)
     print(text)
     return 0
