@@ -391,3 +391,18 @@ def test_the_word_proposal_is_in_the_counterpartys_language(make_project):
         core = docx.read("docProps/core.xml").decode("utf-8")
     assert "Angebot für ACME" in body and "29. Januar 2027" in body and "142.000\u00a0$" in body
     assert 'w:lang w:val="de-DE"' in styles and "<dc:language>de-DE</dc:language>" in core
+
+
+def test_formatted_values_are_remembered_per_type_of_value():
+    """format_value keeps its results (a deal prints its amounts again and again), keyed by the
+    value's type too: ``12`` and ``12.0`` each read as they would without the memo."""
+    from decimal import Decimal
+
+    from negdocs.money import _format_value
+
+    for locale in ("en", "de", "fr", "es"):
+        for value in (12, 12.0, Decimal("12"), Decimal("12.50"), 12.5, 0, 1):
+            for kind in ("money", "percent", "days", "months", "number"):
+                first = format_value(value, kind, "EUR", locale)
+                assert first == format_value(value, kind, "EUR", locale) == _format_value(value, kind, "EUR", locale)
+    assert format_value("about 12", "money") == "about 12" and format_value(None, "money") == ""

@@ -33,3 +33,24 @@ def test_ordinary_template_expressions_still_work(make_project):
     result = project.run("build", "--no-pdf")
     assert result.exit_code == 0, result.output
     assert "===1024GUIDE012" in (project.root / "build/g.html").read_text()
+
+
+def test_the_sandbox_remembers_its_rule_per_type_and_name_not_per_name():
+    """The rule's answers are kept per (type, attribute): a name safe on one type (``clear`` on a
+    plain object) stays unsafe on another (``clear`` on a dict), in either order."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    from negdocs.render.render import _Sandbox
+
+    class Plain:
+        clear = "a plain attribute"
+
+    for order in ("{{ obj.clear }}{{ d.clear() }}", "{{ d.clear() }}{{ obj.clear }}"):
+        env = _Sandbox(undefined=jinja2.StrictUndefined)
+        data = {"d": {"k": 1}}
+        with pytest.raises(SecurityError, match="'clear' of 'dict' object is unsafe"):
+            env.from_string(order).render(obj=Plain(), **data)
+        assert data["d"] == {"k": 1}
+        assert env.from_string("{{ obj.clear }}").render(obj=Plain()) == "a plain attribute"
+    assert len(env._safe) == 2  # remembered: (dict, 'clear') and (Plain, 'clear')
