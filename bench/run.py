@@ -842,7 +842,9 @@ def write_report(argv: list[str], info: dict, results: dict[int, SizeResult], ch
              f"(commit {info['commit']}{', with uncommitted changes' if info['dirty'] else ''}), pypdf {info['pypdf']}",
              f"- Chromium: {info['chromium']}; MkDocs {MKDOCS_VERSION} (bench/.peers/mkdocs)",
              f"- Load average (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in info['load_start'])} at the start, "
-             f"{', '.join(f'{v:.2f}' for v in info['load_end'])} at the end",
+             f"{', '.join(f'{v:.2f}' for v in info['load_end'])} at the end (the run's own processes included)",
+             f"- Other processes used {info.get('others', float('nan')):.2f} CPU cores on average during the run "
+             "(the machine's busy time in /proc/stat less this run's own process tree)",
              ]
     if busy:
         lines.append(f"- **{busy}**")
@@ -942,6 +944,10 @@ def main() -> int:
     if args.stamps_only:
         return stamps_only(repeats)
     started = time.perf_counter()
+    import pdfcost  # the idle test: CPU other processes used, not the load average (which counts our own runs)
+
+    pdfcost.subreaper()  # Chromium's helpers and PDF workers are reaped here, so their CPU counts as ours
+    cpu_start = pdfcost.machine_cpu()
     info = machine()
     say(f"negdocs benchmark: sizes {sizes}, {repeats} repeat(s); {info['cpu']}, {info['usable_cores']} usable cores; "
         f"load {info['load_start'][0]:.2f}")
@@ -979,10 +985,13 @@ def main() -> int:
     elif not args.no_peers:
         chromium = bench_chromium(chromium_n, results, repeats, args.quick)
     info["load_end"] = os.getloadavg()
+    pdfcost.reap_all()
+    info["others"] = pdfcost.others_cores(cpu_start, pdfcost.machine_cpu())
     busy = ""
-    if max(info["load_start"][0], info["load_end"][0]) > 0.5 * (info["usable_cores"] or 1):
-        busy = (f"The machine was busy (load above half the cores at the start or end): other processes competed "
-                f"for the CPU, so times are pessimistic and ratios noisy; compare `CPU s` as well.")
+    if not info["others"] <= pdfcost.OTHERS_IDLE:  # NaN (no /proc/stat): not shown to be idle
+        busy = (f"The machine was busy (other processes used {info['others']:.2f} CPU cores on average, more than "
+                f"{pdfcost.OTHERS_IDLE}): they competed for the CPU, so times are pessimistic and ratios noisy; "
+                "compare `CPU s` as well, and rerun on an idle machine.")
     verdicts = targets(results, chromium, sizes)
     stamps = None if args.no_stamps else bench_stamps(repeats)
     if stamps is not None:
