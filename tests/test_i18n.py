@@ -401,8 +401,9 @@ def test_formatted_values_are_remembered_per_type_of_value():
     from negdocs.money import _format_value
 
     for locale in ("en", "de", "fr", "es"):
-        for value in (12, 12.0, Decimal("12"), Decimal("12.50"), 12.5, 0, 1):
+        for value in (12, 12.0, Decimal("12"), Decimal("12.50"), 12.5, 0, 0.0, -0.0, Decimal("0"), Decimal("-0"), 1):
             for kind in ("money", "percent", "days", "months", "number"):
                 first = format_value(value, kind, "EUR", locale)
                 assert first == format_value(value, kind, "EUR", locale) == _format_value(value, kind, "EUR", locale)
     assert format_value("about 12", "money") == "about 12" and format_value(None, "money") == ""
+    assert format_value(Decimal("-0"), "money") == "-0 USD" and format_value(-0.0, "percent") == "-0%"  # found in review

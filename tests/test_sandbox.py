@@ -54,3 +54,38 @@ def test_the_sandbox_remembers_its_rule_per_type_and_name_not_per_name():
         assert data["d"] == {"k": 1}
         assert env.from_string("{{ obj.clear }}").render(obj=Plain()) == "a plain attribute"
     assert len(env._safe) == 2  # remembered: (dict, 'clear') and (Plain, 'clear')
+
+
+def test_the_remembered_rule_follows_the_class_an_object_reports_and_abc_registrations():
+    """Found in review: a weakref proxy's type is the proxy's for every object it wraps, and
+    registering a class with a collection ABC changes Jinja's answer: neither may reuse an old one."""
+    import collections.abc
+    import weakref
+
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    from negdocs.render.render import _Sandbox
+
+    class Stack:
+        def pop(self):
+            return "popped"
+
+    class Record(dict):
+        pass
+
+    env = _Sandbox(undefined=jinja2.StrictUndefined)
+    stack, record = Stack(), Record(x=1)
+    assert env.from_string("{{ s.pop() }}").render(s=weakref.proxy(stack)) == "popped"
+    with pytest.raises(SecurityError, match="'pop'"):
+        env.from_string("{{ r.pop('x') }}").render(r=weakref.proxy(record))
+    assert record == {"x": 1}
+
+    class Items:
+        def append(self, item):
+            return "appended"
+
+    assert env.from_string("{{ i.append(1) }}").render(i=Items()) == "appended"
+    collections.abc.MutableSequence.register(Items)
+    with pytest.raises(SecurityError, match="'append'"):
+        env.from_string("{{ i.append(1) }}").render(i=Items())

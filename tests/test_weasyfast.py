@@ -256,7 +256,7 @@ def test_remembered_used_values_are_weasyprints_own(patched, monkeypatch):
     assert len({row[2:] for row in plain}) > 20  # the boxes do differ
 
 
-LEADERS = ("<style>@page { size: A6 } li a::after { content: leader('{dots}') target-counter(attr(href), page) }"
+LEADERS = ("<style>@page { size: A6 } body { font-family: DejaVu Sans } li a::after { content: leader('{dots}') target-counter(attr(href), page) }"
            " .rtl { direction: rtl } .narrow { width: 30mm }"
            " .wide a::after { content: leader('=================================================') }</style>"
            "<ol><li><a href='#a'>A short entry</a></li>"
@@ -283,7 +283,7 @@ def leader_geometry(html: str) -> list[tuple]:
     return rows
 
 
-@pytest.mark.parametrize("dots", [".", ". ", "-~"])
+@pytest.mark.parametrize("dots", [".", ". ", "-~", "VA", "f"])
 def test_leaders_are_placed_as_weasyprint_places_its_copies(patched, monkeypatch, dots):
     """Patch 1: stand-ins instead of ~100 box copies a line, then one merged box: the same dots
     (joined), from the same leftmost place, over the same width; the page numbers where they were."""

@@ -20,7 +20,9 @@ variations) is built once and shared.
 WeasyPrint makes one text box per dot, about 100 per contents line and 6,000 per
 playbook, each drawn as its own PDF text object with its own Pango layout: a fifth of
 the CPU of a whole playbook. The merged box holds the same dots at the same positions
-(the copies are contiguous, each one dot wide), so the page looks and reads the same.
+(the copies are contiguous, each one dot wide), so the page looks and reads the same. A
+string whose copies kern or join into a ligature where they meet (``leader("VA")``,
+``leader("f")``) would be narrower merged: its line keeps WeasyPrint's separate copies.
 The copies themselves are never made: WeasyPrint's placement runs on stand-ins that hold only
 a position (a fiftieth of a playbook's CPU went into copying the box).
 """
@@ -117,19 +119,31 @@ def merged_leader(handle_leader):
         if copies == (marker,) or not copies:
             return
         left = copies[-1]
-        if len(copies) == 1:
-            one = text_box.copy()
-        else:
+        if len(copies) > 1:
             layout, _, _, width, _, _ = split_first_line(text_box.text * len(copies), text_box.style, context, None,
                                                          text_box.justification_spacing)
-            one = text_box.copy_with_text(layout.text)
-            one.pango_layout = layout
-            one.width = width
-        one.position_x, one.position_y = left.position_x, left.position_y
-        leader_box.children = (one,)
+            if abs(width - len(copies) * text_box.width) <= _JOIN_TOLERANCE:
+                one = text_box.copy_with_text(layout.text)
+                one.pango_layout = layout
+                one.width = width
+                one.position_x, one.position_y = left.position_x, left.position_y
+                leader_box.children = (one,)
+                return
+        # one copy, or a string that kerns or joins into a ligature with the next copy (``VA``, ``f``):
+        # merged it would be shorter than the copies, so the copies WeasyPrint would have made
+        leader_box.children = tuple(_placed(text_box, copy) for copy in copies)
 
     handle.original = handle_leader
     return handle
+
+
+_JOIN_TOLERANCE = 0.01  # px: merged and separate copies of the same glyphs agree to Pango's 1/1024 px
+
+
+def _placed(text_box, place):
+    box = text_box.copy()
+    box.position_x, box.position_y = place.position_x, place.position_y
+    return box
 
 
 class _LeaderCopy:

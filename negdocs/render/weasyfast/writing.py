@@ -40,7 +40,9 @@ def page_references(pdf):
     return cached[1]
 
 
-_WRITING: list = [None]  # {id(object): (object, bytes)} while pydyf writes a PDF (patch 8)
+# {id(object): (object, bytes)} while pydyf writes a PDF (patch 8). One write at a time: a global, not
+# per thread, as the PDF workers are processes of one thread each.
+_WRITING: list = [None]
 
 
 def serialize_once(pydyf):
