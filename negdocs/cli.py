@@ -135,7 +135,8 @@ def diff(specs, rev, fmt):
     With --rev REV, compare every deal changed since REV. Changes are matched by id and
     described in negotiation terms; new and cleared check findings are listed.
     """
-    from negdocs.git.diff import diff_rev, diff_specs, render
+    from negdocs.git.diff import render
+    from negdocs.git.versions import diff_rev, diff_specs
 
     root = Path.cwd()
     if rev is not None:

@@ -29,6 +29,7 @@ TESTS = {
     "negdocs/load/loader.py": "test_loader_units test_corpus_fast test_hostile test_links",
     "negdocs/load/validate.py": "test_validate_units test_corpus_fast test_schema test_recipients",
     "negdocs/git/diff.py": "test_diff test_review_inputs test_git test_escape test_signoffs",
+    "negdocs/git/versions.py": "test_diff test_git test_robust test_review_inputs",
     "negdocs/output/incremental.py": "test_incremental test_site test_portfolio",
     "negdocs/output/writer.py": "test_atomic test_incremental",
     "negdocs/render/editions.py": "test_editions test_golden test_proposal_outputs test_playbook test_docx test_leak test_i18n",

@@ -246,7 +246,8 @@ def test_diff_honours_the_projects_ignored_rules(repo):
 
 def test_a_project_in_a_subfolder_of_the_repository(make_project, tmp_path_factory, monkeypatch):
     """Labels are relative to the project; git paths to the repository; the cwd plays no part."""
-    from negdocs.git.diff import diff_rev, diff_specs, render
+    from negdocs.git.diff import render
+    from negdocs.git.versions import diff_rev, diff_specs
 
     pack = (REPO / "negdocs/analyse/strategies/principled.yaml").read_text(encoding="utf-8")
     project = make_project({"deals/playbooks/acme.yaml": yaml.safe_dump(dict(BASE, strategy="house"), sort_keys=False),
@@ -343,7 +344,7 @@ def test_rev_labels_a_deal_outside_the_project_as_a_path_from_it(repo):
     result = repo.run("diff", "--rev", "HEAD", ".", "--format", "json")  # from the top: both places
     assert [(d["old"], d["status"]) for d in json.loads(result.stdout)] == [
         ("HEAD:playbooks/acme.yaml", "removed"), ("HEAD:project/playbooks/acme.yaml", "added")]
-    from negdocs.git.diff import diff_rev
+    from negdocs.git.versions import diff_rev
 
     diffs = diff_rev("HEAD", [repo.root / "playbooks"], project)
     assert [(d.old_label, d.new_label, d.status) for d in diffs] == [
