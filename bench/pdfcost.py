@@ -294,7 +294,6 @@ OTHERS_IDLE = 0.25  # CPU cores other processes may use on average for the machi
 
 def machine_cpu() -> tuple[float, float, float]:
     """(wall s, CPU s the whole machine spent busy, CPU s of this process and its reaped descendants)."""
-    busy = 0.0
     try:
         fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
         user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
@@ -306,6 +305,11 @@ def machine_cpu() -> tuple[float, float, float]:
     return time.monotonic(), busy, own
 
 
+def idle(others: float) -> bool:
+    """Whether other processes left the machine to the run; NaN (no /proc/stat) is not shown idle."""
+    return others <= OTHERS_IDLE
+
+
 def others_cores(start: tuple, end: tuple) -> float:
     """Cores other processes used on average between two machine_cpu() readings."""
     wall = end[0] - start[0]
@@ -313,7 +317,7 @@ def others_cores(start: tuple, end: tuple) -> float:
 
 
 def report(sets: list[dict], serve: list[float], load: tuple, others: float, before: str) -> str:
-    busy = not others <= OTHERS_IDLE  # NaN (no /proc/stat) counts as busy: not shown to be idle
+    busy = not idle(others)
     lines = [SECTION, "",
              f"`bench/pdfcost.py` (part of `make bench`), run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
              f"before = {before}, after = this tree. Load average {load[0]:.2f} at the start; other processes used "

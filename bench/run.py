@@ -988,7 +988,7 @@ def main() -> int:
     pdfcost.reap_all()
     info["others"] = pdfcost.others_cores(cpu_start, pdfcost.machine_cpu())
     busy = ""
-    if not info["others"] <= pdfcost.OTHERS_IDLE:  # NaN (no /proc/stat): not shown to be idle
+    if not pdfcost.idle(info["others"]):
         busy = (f"The machine was busy (other processes used {info['others']:.2f} CPU cores on average, more than "
                 f"{pdfcost.OTHERS_IDLE}): they competed for the CPU, so times are pessimistic and ratios noisy; "
                 "compare `CPU s` as well, and rerun on an idle machine.")

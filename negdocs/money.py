@@ -66,15 +66,15 @@ def format_value(value, kind: str, currency: str = "USD", locale: str = DEFAULT)
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)) or (isinstance(value, Decimal) and not value.is_snan()):
-        return _formatted(type(value), repr(value), value, kind, currency, locale)
+        return _formatted(repr(value), value, kind, currency, locale)
     return _format_value(value, kind, currency, locale)
 
 
 # a deal prints its amounts again and again: 1,000 deals spent a tenth of an HTML build in Babel
 @lru_cache(maxsize=8192)
-def _formatted(value_type: type, text: str, value, kind: str, currency: str, locale: str) -> str:
+def _formatted(text: str, value, kind: str, currency: str, locale: str) -> str:
     """:func:`_format_value`, remembered. Equal values can read differently, so the key has the
-    type (``Decimal("12")`` is not ``12`` in German) and the repr (``-0.0`` equals ``0.0``)."""
+    repr, which tells them apart: ``Decimal('12')`` is not ``12`` in German, ``-0.0`` equals ``0.0``."""
     return _format_value(value, kind, currency, locale)
 
 

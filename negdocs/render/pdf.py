@@ -172,9 +172,9 @@ def _render(job: PdfJob) -> PdfResult:
             copies = stamp(data, sheet, job.copies)
     except (_Timeout, MemoryError):
         raise
-    except Exception as exc:
+    except Exception as exc:  # WeasyPrint's own failures are reported per document
         if out_of_memory(exc):
-            raise  # WeasyPrint's own failures are reported per document
+            raise
         return PdfResult(job.key, error=scrub(f"{type(exc).__name__}: {exc}"))
     finally:
         logger.removeHandler(handler)

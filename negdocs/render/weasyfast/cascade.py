@@ -41,11 +41,12 @@ import functools
 import logging
 import re
 
-from .keys import getter
+from .keys import getter, kept
 
 _SHEETS: dict = {}  # (css text, base URL, media type) -> (base URL, matcher, @page rules), per worker
 _SHEETS_MAX = 64
 _SHEET_SIDE_EFFECTS = re.compile(r"@(font-face|import|layer|counter-style|color-profile)", re.IGNORECASE)
+_OTHER_SOURCES = ("guess", "filename", "url", "file_obj", "matcher", "layer")  # parsed as WeasyPrint does
 _ESCAPED_AT_RULE = re.compile(r"@[-\w]*\\")  # an at-rule name with an escape may spell any of them
 
 
@@ -196,9 +197,7 @@ def remember_used_values():
         found = _USED.get(key)
         if found is None:
             resolve(box, containing_block)
-            if len(_USED) >= 50_000:
-                _USED.clear()
-            _USED[key] = tuple(getattr(box, name) for name in used)
+            kept(_USED, key, tuple(getattr(box, name) for name in used), 50_000)
             return None
         for name, value in zip(used, found):
             setattr(box, name, value)
@@ -215,19 +214,13 @@ def share_parsed_stylesheets():
     parse = CSS.__init__
     log = logging.getLogger("weasyprint")
 
-    def shared(self, guess=None, filename=None, url=None, file_obj=None, string=None, encoding=None, base_url=None,
-               url_fetcher=None, _check_mime_type=False, media_type="print", font_config=None, counter_style=None,
-               color_profiles=None, matcher=None, page_rules=None, layers=None, layer=None):
-        arguments = dict(guess=guess, filename=filename, url=url, file_obj=file_obj, string=string, encoding=encoding,
-                         base_url=base_url, url_fetcher=url_fetcher, _check_mime_type=_check_mime_type,
-                         media_type=media_type, font_config=font_config, counter_style=counter_style,
-                         color_profiles=color_profiles, matcher=matcher, page_rules=page_rules, layers=layers,
-                         layer=layer)
-        if (not isinstance(string, str) or guess is not None or filename is not None or url is not None
-                or file_obj is not None or matcher is not None or layer is not None
+    def shared(self, *args, **options):
+        string = options.get("string")
+        if (args or not isinstance(string, str) or any(options.get(name) is not None for name in _OTHER_SOURCES)
                 or _SHEET_SIDE_EFFECTS.search(string) or _ESCAPED_AT_RULE.search(string)):
-            return parse(self, **arguments)
-        key = (string, str(base_url), media_type)
+            return parse(self, *args, **options)
+        page_rules, layers = options.get("page_rules"), options.get("layers")
+        key = (string, str(options.get("base_url")), options.get("media_type", "print"))
         found = _SHEETS.get(key)
         if found is not None:
             self.base_url, self.matcher, added = found
@@ -239,14 +232,11 @@ def share_parsed_stylesheets():
         logged = _Counted()
         log.addHandler(logged)
         try:
-            parse(self, **arguments)
+            parse(self, **options)
         finally:
             log.removeHandler(logged)
-        if logged.count or self.layers:
-            return
-        if len(_SHEETS) >= _SHEETS_MAX:
-            _SHEETS.clear()
-        _SHEETS[key] = (self.base_url, self.matcher, tuple(self.page_rules[rules_before:]))
+        if not (logged.count or self.layers):
+            kept(_SHEETS, key, (self.base_url, self.matcher, tuple(self.page_rules[rules_before:])), _SHEETS_MAX)
 
     shared.original = parse
     CSS.__init__ = shared

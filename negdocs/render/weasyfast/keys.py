@@ -49,6 +49,14 @@ def getter(names: tuple):
     return operator.itemgetter(*names)
 
 
+def kept(memo: dict, key, value, limit: int):
+    """``memo[key] = value``, the memo emptied first when it holds ``limit`` entries; ``value``."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 def _hashable(value):
     if isinstance(value, (set, frozenset)):
         return frozenset(value)

@@ -29,7 +29,7 @@ a position (a fiftieth of a playbook's CPU went into copying the box).
 
 from __future__ import annotations
 
-from .keys import FONT_STYLE, LINE_STYLE, style_key
+from .keys import FONT_STYLE, LINE_STYLE, kept, style_key
 
 
 _LINES: dict = {}  # line splits measured with the system fonts, shared by a worker's documents
@@ -46,18 +46,19 @@ def remember_lines():
 
     def remembered(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
         shared = style.font_config._folder is None  # system fonts only (no @font-face): one memo for all
-        if not shared and context is None:  # an SVG image drawn outside a document: nowhere to keep it
+        values = style_key(style, LINE_STYLE)
+        # no exact key, or an SVG image drawn outside a document (nowhere to keep it): WeasyPrint's split
+        if values is None or (not shared and context is None):
             return split_first_line(text, style, context, max_width, justification_spacing,
                                     is_line_start=is_line_start, minimum=minimum)
         memo = _LINES if shared else context.__dict__.setdefault("_negdocs_lines", {})
-        values = style_key(style, LINE_STYLE)  # None: no exact key, so never remembered
         key = (text, max_width, justification_spacing, is_line_start, minimum, values)
-        found = memo.get(key) if values is not None else None
+        found = memo.get(key)
         if found is not None:
             return (_copy(found[0]), *found[1:])
         result = split_first_line(text, style, context, max_width, justification_spacing,
                                   is_line_start=is_line_start, minimum=minimum)
-        if values is None or "layout" in vars(result[0]):  # Pango objects still held: not a plain value
+        if "layout" in vars(result[0]):  # Pango objects still held: not a plain value
             return result
         if shared:
             _LINES_SIZE[0] += len(text)
@@ -90,11 +91,7 @@ def share_font_descriptions():
         if key is None:
             return describe(style)
         found = descriptions.get(key)
-        if found is None:
-            if len(descriptions) > 10_000:
-                descriptions.clear()
-            found = descriptions[key] = describe(style)
-        return found
+        return found if found is not None else kept(descriptions, key, describe(style), 10_000)
 
     line_break.get_font_description = shared
 
@@ -150,7 +147,8 @@ class _LeaderCopy:
     """A place handle_leader puts a copy of the leader's text at: where, not the box (patch 1).
 
     WeasyPrint copies the whole text box for each of ~100 dots a contents line, and patch 1 then
-    merges them; these stand in for the copies, so only the merged box is ever made."""
+    merges them; these stand in for the copies, so real copies are made only when the merged run
+    would differ (one copy, or copies that kern or join where they meet)."""
 
     __slots__ = ("width", "position_x", "position_y")
 
