@@ -69,11 +69,19 @@ def test_the_lean_sheet_drops_the_five_note_rules_and_keeps_markers_on_list_item
     assert weasyfast.lean_sheet_text(full + "::note-call { color: red }\n") is None
 
 
+def laid_out(html: str) -> list[tuple]:
+    """(page number, box) for every box of every page of ``html``, in order."""
+    return [(number, box) for number, page in enumerate(weasyprint.HTML(string=html).render().pages)
+            for box in page._page_box.descendants()]
+
+
+def first_text_style(html: str):
+    return next(box.style for _, box in laid_out(html) if type(box).__name__ == "TextBox")
+
+
 def boxes_of(html: str) -> list[tuple]:
-    pages = weasyprint.HTML(string=html).render().pages
     return [(box.element_tag, type(box).__name__, getattr(box, "text", None), round(box.position_x, 2),
-             round(box.position_y, 2), round(box.width, 2))
-            for page in pages for box in page._page_box.descendants()]
+             round(box.position_y, 2), round(box.width, 2)) for _, box in laid_out(html)]
 
 
 # ::marker keeps a marker's case and spaces (text-transform: none, white-space: pre) in list items.
@@ -111,10 +119,9 @@ STYLES = ("font-size: 8pt", "font-size: 20pt", "font-weight: bold", "letter-spac
 
 
 def geometry(html: str) -> list[tuple]:
-    pages = weasyprint.HTML(string=html).render().pages
     return [(page_number, box.element_tag, type(box).__name__, getattr(box, "text", None), round(box.position_x, 3),
              round(box.position_y, 3), round(box.width, 3), round(box.height, 3))
-            for page_number, page in enumerate(pages) for box in page._page_box.descendants()]
+            for page_number, box in laid_out(html)]
 
 
 def unremembered_geometry(html: str) -> list[tuple]:
@@ -145,8 +152,7 @@ def test_remembered_lines_lay_the_normal_flow_out_as_weasyprint_does(patched):
 def test_each_caller_gets_its_own_layout(patched):
     from weasyprint.layout import inline
 
-    style = weasyprint.HTML(string="<p>x</p>").render().pages[0]._page_box.descendants()
-    text_style = [box.style for box in style if type(box).__name__ == "TextBox"][0]
+    text_style = first_text_style("<p>x</p>")
     first = inline.split_first_line(WORDS, text_style, None, 200, 0)
     second = inline.split_first_line(WORDS, text_style, None, 200, 0)
     assert first[1:] == second[1:] and first[0] is not second[0]
@@ -179,8 +185,8 @@ def test_a_style_without_a_key_is_never_remembered(patched, monkeypatch):
     """When ``style_key`` gives no key, each split is WeasyPrint's own, never another style's."""
     from weasyprint.layout import inline
 
-    boxes = weasyprint.HTML(string='<p style="font-size: 8pt">a</p><p style="font-size: 20pt">b</p>').render()
-    small, large = [box.style for box in boxes.pages[0]._page_box.descendants() if type(box).__name__ == "TextBox"]
+    small, large = [box.style for _, box in laid_out('<p style="font-size: 8pt">a</p><p style="font-size: 20pt">b</p>')
+                    if type(box).__name__ == "TextBox"]
     monkeypatch.setattr(lines, "style_key", lambda style, names: None)  # the key the memo asks for
     widths = [inline.split_first_line("unkeyed words", style, None, 500, 0)[3] for style in (small, large, small)]
     assert widths[0] < widths[1] and widths[0] == widths[2]
@@ -232,10 +238,9 @@ USED = ("margin_left", "margin_right", "margin_top", "margin_bottom", "padding_l
 
 
 def used_values(html: str) -> list[tuple]:
-    pages = weasyprint.HTML(string=html).render().pages
     return [(box.element_tag, type(box).__name__,
              *((name, type(getattr(box, name, None)).__name__, getattr(box, name, None)) for name in USED))
-            for page in pages for box in page._page_box.descendants()]
+            for _, box in laid_out(html)]
 
 
 def test_remembered_used_values_are_weasyprints_own(patched, monkeypatch):
@@ -316,8 +321,7 @@ def test_svg_labels_are_laid_out_and_drawn_as_without_the_memo(patched, monkeypa
     assert any(key[0] == "Walk-away 1,200" for key in lines._LINES)  # the labels went through the memo
     monkeypatch.setattr(line_break, "split_first_line", remembered.original)
     assert weasyprint.HTML(string=SVG_LABELS * 2).write_pdf() == memo
-    own_fonts = weasyprint.HTML(string="<p>x</p>").render().pages[0]._page_box.descendants()
-    style = [box.style for box in own_fonts if type(box).__name__ == "TextBox"][0]
+    style = first_text_style("<p>x</p>")
     monkeypatch.setattr(style.font_config, "_folder", "/tmp/fonts-of-the-document", raising=False)
     assert remembered("Walk-away", style, None, None, 0)[3] > 0  # no context to keep it in: split, not kept
 
@@ -373,3 +377,12 @@ def test_a_stylesheet_that_logs_a_warning_logs_it_in_every_document(patched, cap
         weasyprint.HTML(string=broken).render()
     assert sum("colour" in record.getMessage() for record in caplog.records) == 2
     assert not cascade._SHEETS
+
+
+def test_a_memo_is_emptied_when_it_holds_its_limit():
+    """The memos' one bound (keys.kept): memory stays capped however many documents a worker prints."""
+    from negdocs.render.weasyfast.keys import kept
+
+    memo: dict = {}
+    assert [kept(memo, n, n * 10, 3) for n in range(4)] == [0, 10, 20, 30]
+    assert memo == {3: 30}  # the fourth found three and started again
